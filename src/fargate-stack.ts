@@ -1,0 +1,53 @@
+import { Construct, Node } from "constructs";
+import { TerraformElement, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { MAIN_RESOURCE_ID, snakeCase } from "./naming";
+
+export interface FargateStackProps {
+  /** AWS region everything is created in. */
+  readonly region: string;
+  /**
+   * Tags put on every resource of the stack (through the provider's `default_tags`).
+   * `ManagedBy` and `Stack` are always added.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A Terraform stack for one Fargate app: the AWS provider for its region, tags on every resource, and
+ * Terraform addresses derived from the construct path (`aws_lb.hello_load_balancer`) instead of cdktf's
+ * hashed ones, so `terraform plan` reads like hand-written HCL and addresses stay stable across edits.
+ */
+export class FargateStack extends TerraformStack {
+  public readonly region: string;
+  public readonly provider: AwsProvider;
+  private readonly pathsByAddress = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: FargateStackProps) {
+    super(scope, id);
+    this.region = props.region;
+    this.provider = new AwsProvider(this, "aws", {
+      region: props.region,
+      defaultTags: [{ tags: { ...props.tags, ManagedBy: "fargate-as-code", Stack: id } }],
+    });
+  }
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof TerraformElement ? element.node : element;
+    const path = node.scopes
+      .slice(node.scopes.indexOf(this) + 1)
+      .filter((scope) => scope.node.id !== MAIN_RESOURCE_ID)
+      .map((scope) => snakeCase(scope.node.id));
+    const address = path.join("_");
+    const owner = this.pathsByAddress.get(address);
+    if (owner !== undefined && owner !== node.path) {
+      throw new Error(
+        `Constructs "${owner}" and "${node.path}" both map to the Terraform name "${address}". ` +
+          `Rename one of them (their construct ids) so the names differ.`,
+      );
+    }
+    this.pathsByAddress.set(address, node.path);
+    return address;
+  }
+}

@@ -1,0 +1,252 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { AliasRecords } from "./alias-records";
+import { Certificate, ICertificate } from "./certificate";
+import { Cluster, ICluster } from "./cluster";
+import { FargateService } from "./fargate-service";
+import { HostedZone, IHostedZone } from "./hosted-zone";
+import { LoadBalancer, TargetHealthCheck } from "./load-balancer";
+import { LogGroup } from "./log-group";
+import { INetwork, Network, NetworkProps } from "./network";
+import { ISecret, SecretParameter, SecretParameterProps } from "./secret-parameter";
+import { CpuArchitecture, FargateTaskDefinition } from "./task-definition";
+import { reportInvalid } from "./validation";
+
+/** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
+export type NewSecretOptions = Partial<SecretParameterProps>;
+
+export interface FargateWebAppProps {
+  /** Names the cluster, service, task family, roles, log group, load balancer and parameters. */
+  readonly name: string;
+  /** Container image, e.g. `public.ecr.aws/nginx/nginx:1.27`. */
+  readonly image: string;
+  /**
+   * Port the container listens on for HTTP.
+   * @default 80
+   */
+  readonly port?: number;
+  /**
+   * Plain environment variables of the container.
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secret environment variables of the container: `{}` (or options) creates an SSM SecureString
+   * `/<name>/<VARIABLE>` whose value comes from `TF_VAR_<variable in snake case>`; an existing
+   * parameter (`SecretParameter.fromArn`, `fromName`) is read as it is. Either way the execution role
+   * is granted reading exactly that parameter.
+   * @default {}
+   */
+  readonly secrets?: Record<string, NewSecretOptions | ISecret>;
+  /** The name the app answers on over HTTPS, e.g. `app.example.com`. */
+  readonly domain: string;
+  /**
+   * The Route53 zone `domain` goes in.
+   * @default a new hosted zone named `domain`, its name servers in the `name_servers` output
+   */
+  readonly hostedZone?: IHostedZone;
+  /**
+   * Certificate of the HTTPS listener.
+   * @default a new ACM certificate for `domain`, validated through the hosted zone
+   */
+  readonly certificate?: ICertificate;
+  /**
+   * With a new certificate, also cover `*.<domain>`.
+   * @default false
+   */
+  readonly wildcardCertificate?: boolean;
+  /**
+   * Task CPU units (1024 = 1 vCPU); with `memory`, one of Fargate's task sizes.
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB.
+   * @default 512
+   */
+  readonly memory?: number;
+  /**
+   * CPU architecture of the image.
+   * @default "X86_64"
+   */
+  readonly cpuArchitecture?: CpuArchitecture;
+  /**
+   * Tasks to keep running.
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Load balancer health check of the tasks.
+   * @default path "/", codes 200-399
+   */
+  readonly healthCheck?: TargetHealthCheck;
+  /**
+   * An existing VPC and subnets (`Network.fromExisting`) or a `Network` built apart.
+   * @default a new `Network`
+   */
+  readonly network?: INetwork;
+  /**
+   * Options of the new network, when `network` is not given.
+   * @default 10.0.0.0/16, two zones, one NAT gateway per zone, IPv6 on
+   */
+  readonly networkOptions?: Omit<NetworkProps, "name">;
+  /**
+   * An existing ECS cluster (`Cluster.fromExisting`).
+   * @default a new cluster named `name`, Container Insights on
+   */
+  readonly cluster?: ICluster;
+  /**
+   * Days to keep the container logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Protect the load balancer from deletion.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+}
+
+const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * A containerized web app on Fargate, production ready from one declaration: network, cluster, task
+ * definition with its roles, secrets in SSM, logs, a load balancer with TLS, a certificate, DNS, and the
+ * service. The article's whole Terraform setup.
+ */
+export class FargateWebApp extends Construct {
+  public readonly network: INetwork;
+  public readonly cluster: ICluster;
+  public readonly logGroup: LogGroup;
+  public readonly secrets: Record<string, ISecret>;
+  public readonly taskDefinition: FargateTaskDefinition;
+  public readonly hostedZone: IHostedZone;
+  public readonly certificate: ICertificate;
+  public readonly loadBalancer: LoadBalancer;
+  public readonly service: FargateService;
+  /** `https://<domain>` */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: FargateWebAppProps) {
+    super(scope, id);
+    this.validate(props);
+    const { name } = props;
+    const port = props.port ?? 80;
+
+    this.network = props.network ?? new Network(this, "network", { name, ...props.networkOptions });
+    this.cluster = props.cluster ?? new Cluster(this, "cluster", { name });
+    this.logGroup = new LogGroup(this, "logs", { name: `/ecs/${name}`, retentionDays: props.logRetentionDays });
+    this.secrets = Object.fromEntries(
+      Object.entries(props.secrets ?? {}).map(([variable, secret]) => [
+        variable,
+        isExistingSecret(secret)
+          ? secret
+          : new SecretParameter(this, `secret_${variable}`, { parameterName: `/${name}/${variable}`, ...secret }),
+      ]),
+    );
+
+    this.taskDefinition = new FargateTaskDefinition(this, "task", {
+      family: name,
+      cpu: props.cpu,
+      memory: props.memory,
+      cpuArchitecture: props.cpuArchitecture,
+    });
+    this.taskDefinition.addContainer("container", {
+      name,
+      image: props.image,
+      portMappings: [{ containerPort: port, protocol: "tcp", name: "http", appProtocol: "http" }],
+      environment: props.environment,
+      secrets: this.secrets,
+      logGroup: this.logGroup,
+      linuxParameters: { initProcessEnabled: true },
+    });
+
+    this.hostedZone = props.hostedZone ?? new HostedZone(this, "zone", { zoneName: props.domain });
+    this.certificate =
+      props.certificate ??
+      new Certificate(this, "certificate", {
+        domainName: props.domain,
+        zone: this.hostedZone,
+        wildcard: props.wildcardCertificate,
+      });
+    this.loadBalancer = new LoadBalancer(this, "load_balancer", {
+      name,
+      network: this.network,
+      certificateArn: this.certificate.certificateArn,
+      targetPort: port,
+      healthCheck: props.healthCheck,
+      deletionProtection: props.deletionProtection,
+    });
+    new AliasRecords(this, "dns", {
+      zone: this.hostedZone,
+      recordName: props.domain,
+      target: this.loadBalancer,
+      ipv6: this.loadBalancer.dualStack,
+    });
+    this.service = new FargateService(this, "service", {
+      name,
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      network: this.network,
+      loadBalancer: this.loadBalancer,
+      desiredCount: props.desiredCount,
+    });
+    this.url = `https://${props.domain}`;
+
+    const output = (outputId: string, description: string, value: unknown) =>
+      new TerraformOutput(this, outputId, { description, value });
+    output("url", "Where the app answers", this.url);
+    output("load_balancer_dns_name", "DNS name of the load balancer", this.loadBalancer.dnsName);
+    output("cluster_name", "ECS cluster of the service", this.cluster.clusterName);
+    output("service_name", "ECS service running the app", this.service.serviceName);
+    output("log_group_name", "CloudWatch log group of the containers", this.logGroup.name);
+    output(
+      "secret_parameter_names",
+      "SSM parameters read as secret environment variables",
+      Object.fromEntries(Object.entries(this.secrets).map(([variable, secret]) => [variable, secret.parameterName])),
+    );
+    if (this.hostedZone instanceof HostedZone) {
+      output("name_servers", `Set these at the registrar of ${props.domain}`, this.hostedZone.nameServers);
+    }
+  }
+
+  private validate(props: FargateWebAppProps): void {
+    if (!APP_NAME.test(props.name)) {
+      reportInvalid(this, {
+        field: "name",
+        value: props.name,
+        allowed: "2 to 32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
+        fix: "choose a short name such as \"hello-web\"",
+      });
+    }
+    if (!DOMAIN_NAME.test(props.domain)) {
+      reportInvalid(this, {
+        field: "domain",
+        value: props.domain,
+        allowed: "a lowercase DNS name such as \"app.example.com\"",
+        fix: "give the full name the app answers on, without scheme or path",
+      });
+    }
+    const zoneName = props.hostedZone?.zoneName;
+    if (zoneName && props.domain !== zoneName && !props.domain.endsWith(`.${zoneName}`)) {
+      reportInvalid(this, {
+        field: "domain",
+        value: props.domain,
+        allowed: `the name must be inside the hosted zone "${zoneName}"`,
+        fix: `use a name ending in ".${zoneName}", or the zone that holds "${props.domain}"`,
+      });
+    }
+    for (const variable of Object.keys(props.environment ?? {}).filter((key) => key in (props.secrets ?? {}))) {
+      reportInvalid(this, {
+        field: `environment.${variable}`,
+        allowed: "a variable is either plain (`environment`) or secret (`secrets`), not both",
+        fix: `remove ${variable} from \`environment\``,
+      });
+    }
+  }
+}
+
+function isExistingSecret(secret: NewSecretOptions | ISecret): secret is ISecret {
+  return "parameterArn" in secret;
+}

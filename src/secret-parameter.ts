@@ -1,0 +1,134 @@
+import { Construct } from "constructs";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { MAIN_RESOURCE_ID, providerRegion, snakeCase } from "./naming";
+import { reportInvalid } from "./validation";
+
+/** An SSM parameter a container can read as a secret environment variable. */
+export interface ISecret {
+  readonly parameterName: string;
+  readonly parameterArn: string;
+  /** The customer managed KMS key that encrypts it, if any: readers need `kms:Decrypt` on it. */
+  readonly kmsKeyArn?: string;
+}
+
+export interface SecretParameterProps {
+  /** Parameter name, e.g. `/hello/PASSWORD`. */
+  readonly parameterName: string;
+  /**
+   * Name of the Terraform variable that receives the value, so `TF_VAR_<name>` sets it.
+   * @default the last part of the parameter name in snake case (`/hello/PASSWORD` → `password`)
+   */
+  readonly variableName?: string;
+  /**
+   * Version of the value: Terraform writes the value to SSM only when this number changes, because it
+   * never keeps the value to compare with. Bump it to rotate the secret.
+   * @default 1
+   */
+  readonly version?: number;
+  /**
+   * Customer managed KMS key to encrypt the value with.
+   * @default the account's AWS managed key for SSM (`alias/aws/ssm`)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Shown in the SSM console.
+   * @default "Secret <parameter name>, set through TF_VAR_<variable name>"
+   */
+  readonly description?: string;
+}
+
+export interface ExistingSecretOptions {
+  /**
+   * The customer managed KMS key that encrypts the parameter.
+   * @default none: the AWS managed key, which needs no grant
+   */
+  readonly kmsKeyArn?: string;
+}
+
+const PARAMETER_NAME = /^\/?[a-zA-Z0-9_.\-]+(\/[a-zA-Z0-9_.\-]+)*$/;
+const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+
+/**
+ * A SecureString SSM parameter whose value never touches the synthesized JSON, a plan file or Terraform
+ * state: it comes from an ephemeral, sensitive Terraform variable (`TF_VAR_<name>` on every plan and
+ * apply) into the provider's write-only `value_wo`.
+ */
+export class SecretParameter extends Construct implements ISecret {
+  /** A parameter that exists already, by ARN. */
+  static fromArn(parameterArn: string, options: ExistingSecretOptions = {}): ISecret {
+    const parameterName = parameterArn.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/, "");
+    return { parameterArn, parameterName, kmsKeyArn: options.kmsKeyArn };
+  }
+
+  /**
+   * A parameter that exists already in this stack's account and region, by name. Its ARN is built
+   * with the account ID from `aws_caller_identity`, which asks AWS at plan time.
+   */
+  static fromName(scope: Construct, parameterName: string, options: ExistingSecretOptions = {}): ISecret {
+    const region = providerRegion(scope);
+    const stack = TerraformStack.of(scope);
+    const caller =
+      (stack.node.tryFindChild("current_account") as DataAwsCallerIdentity | undefined) ??
+      new DataAwsCallerIdentity(stack, "current_account");
+    const parameterArn = `arn:${partitionOf(region)}:ssm:${region}:${caller.accountId}:parameter/${parameterName.replace(/^\//, "")}`;
+    return { parameterArn, parameterName, kmsKeyArn: options.kmsKeyArn };
+  }
+
+  public readonly parameter: SsmParameter;
+  public readonly parameterName: string;
+  public readonly parameterArn: string;
+  public readonly kmsKeyArn?: string;
+  /** The ephemeral Terraform variable the value is read from. */
+  public readonly variable: TerraformVariable;
+
+  constructor(scope: Construct, id: string, props: SecretParameterProps) {
+    super(scope, id);
+    if (!PARAMETER_NAME.test(props.parameterName)) {
+      reportInvalid(this, {
+        field: "parameterName",
+        value: props.parameterName,
+        allowed: "letters, digits and . - _ in parts separated by /, optionally starting with /",
+        fix: "use a path such as /my-app/PASSWORD",
+      });
+    }
+    const variableName = props.variableName ?? snakeCase(props.parameterName.split("/").pop() ?? id);
+    if (!VARIABLE_NAME.test(variableName)) {
+      reportInvalid(this, {
+        field: "variableName",
+        value: variableName,
+        allowed: "a Terraform variable name: a letter or _ then letters, digits, _ or -",
+        fix: "set `variableName` to such a name",
+      });
+    }
+    this.variable = new TerraformVariable(this, "value", {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description: `Value of the secret SSM parameter ${props.parameterName}`,
+    });
+    this.variable.overrideLogicalId(variableName);
+    // cdktf 0.21 has no `ephemeral` option; Terraform 1.10+ keeps ephemeral values out of plans and state.
+    this.variable.addOverride("ephemeral", true);
+
+    this.kmsKeyArn = props.kmsKeyArn;
+    this.parameter = new SsmParameter(this, MAIN_RESOURCE_ID, {
+      name: props.parameterName,
+      type: "SecureString",
+      keyId: props.kmsKeyArn,
+      valueWo: this.variable.stringValue,
+      valueWoVersion: props.version ?? 1,
+      description:
+        props.description ?? `Secret ${props.parameterName}, set through TF_VAR_${variableName}`,
+    });
+    this.parameterName = this.parameter.name;
+    this.parameterArn = this.parameter.arn;
+  }
+}
+
+function partitionOf(region: string | undefined): string {
+  if (region?.startsWith("cn-")) return "aws-cn";
+  if (region?.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
