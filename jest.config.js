@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     // Type errors are caught once by `tsc --noEmit` in `npm test`; jest only needs to strip types.
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
 };

@@ -1,0 +1,62 @@
+import { Testing } from "cdktf";
+import { FargateStack } from "../../src";
+
+/** The synthesized Terraform JSON of a stack, parsed. */
+export interface TerraformJson {
+  resource: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  variable?: Record<string, any>;
+  output?: Record<string, any>;
+  provider: Record<string, any[]>;
+  terraform: Record<string, any>;
+}
+
+/** A fresh FargateStack in eu-west-1, as the constructs see it in a real app. */
+export function newStack(region = "eu-west-1"): FargateStack {
+  return new FargateStack(Testing.app(), "test", { region });
+}
+
+/** Builds constructs in a fresh stack and returns its synthesized JSON, validations included. */
+export function synthesize(build: (stack: FargateStack) => void, region?: string): TerraformJson {
+  const stack = newStack(region);
+  build(stack);
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** The resources of one type, by Terraform name; empty when there are none. */
+export function resourcesOf(json: TerraformJson, type: string): Record<string, any> {
+  return json.resource[type] ?? {};
+}
+
+/** The single resource of a type; fails the test when there is not exactly one. */
+export function onlyResource(json: TerraformJson, type: string): any {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** The validation errors synth reports for the constructs `build` makes; [] when it synthesizes. */
+export function synthErrors(build: (stack: FargateStack) => void, region?: string): string[] {
+  try {
+    synthesize(build, region);
+    return [];
+  } catch (error) {
+    return String((error as Error).message)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("["));
+  }
+}
+
+/**
+ * Decodes the HCL object syntax cdktf writes inside `${jsonencode(...)}` back into a value, with
+ * Terraform references kept as `"${ref}"` strings: `{"a" = aws_x.y.arn}` → `{ a: "${aws_x.y.arn}" }`.
+ */
+export function decodeJsonencode(expression: string): any {
+  const match = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(expression);
+  if (!match) throw new Error(`not a jsonencode expression: ${expression.slice(0, 80)}`);
+  const json = match[1]
+    .replace(/"((?:[^"\\]|\\.)*)"\s*=\s*/g, (_, key) => `"${key}": `)
+    .replace(/(:\s*|\[\s*|,\s*)([a-z_][a-z0-9_]*(?:\.[a-z0-9_*-]+)+)(?=\s*[,}\]])/gi, (_, before, ref) => `${before}"\${${ref}}"`);
+  return JSON.parse(json);
+}
