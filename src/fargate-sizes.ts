@@ -1,7 +1,9 @@
+export const FARGATE_SIZES_PAGE =
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size";
+
 /**
  * Task sizes Fargate accepts (Linux), from "Amazon ECS task definition differences for Fargate",
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
- * CPU in units (1024 = 1 vCPU), memory in MiB.
+ * FARGATE_SIZES_PAGE. CPU in units (1024 = 1 vCPU), memory in MiB.
  */
 const MEMORY_RANGES: Record<number, { from: number; to: number; step: number }[]> = {
   256: [{ from: 512, to: 512, step: 512 }, { from: 1024, to: 2048, step: 1024 }],

@@ -4,7 +4,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ContainerDefinition, ContainerDefinitionProps } from "./container-definition";
 import { TaskExecutionRole } from "./execution-role";
 import { TaskRole } from "./task-role";
-import { isFargateSize, nearestFargateSizes } from "./fargate-sizes";
+import { FARGATE_SIZES_PAGE, isFargateSize, nearestFargateSizes } from "./fargate-sizes";
 import { reportInvalid } from "./validation";
 import { MAIN_RESOURCE_ID } from "./naming";
 
@@ -57,7 +57,7 @@ export class FargateTaskDefinition extends Construct {
       reportInvalid(this, {
         field: "cpu/memory",
         value: size,
-        allowed: "Fargate runs only its listed task sizes (see src/fargate-sizes.ts)",
+        allowed: `Fargate runs only the task sizes listed at ${FARGATE_SIZES_PAGE}`,
         fix: `use one of the nearest valid sizes: ${nearest.join(", ")}`,
       });
     }
