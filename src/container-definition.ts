@@ -6,7 +6,8 @@ import type {
 } from "@aws-sdk/client-ecs";
 import type { FargateTaskDefinition } from "./task-definition";
 import type { ISecret } from "./secret-parameter";
-import { providerRegion } from "./naming";
+import { partitionOf, providerRegion } from "./naming";
+import { reportInvalid } from "./validation";
 
 /** Fields of the ECS container definition that Fargate accepts and that need no grant, taken as the ECS API types them. */
 type FargateContainerFields =
@@ -75,7 +76,7 @@ export interface ContainerDefinitionProps extends Pick<EcsContainerDefinition, F
   readonly linuxParameters?: Pick<LinuxParameters, "capabilities" | "initProcessEnabled">;
 }
 
-const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/;
+const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 
 /**
  * A container in a task definition. Adding it grants the task's execution role what starting it needs,
@@ -83,8 +84,9 @@ const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.c
  */
 export class ContainerDefinition extends Construct {
   public readonly containerName: string;
-  /** The first port mapping's container port, where the load balancer sends traffic. */
-  public readonly containerPort?: number;
+  /** The ports it listens on, as the task definition renders them. */
+  public readonly portMappings: Omit<PortMapping, "hostPort">[];
+  private readonly region?: string;
 
   constructor(
     taskDefinition: FargateTaskDefinition,
@@ -93,17 +95,27 @@ export class ContainerDefinition extends Construct {
   ) {
     super(taskDefinition, id);
     this.containerName = props.name;
-    this.containerPort = props.portMappings?.[0]?.containerPort;
+    this.portMappings = props.portMappings ?? [];
 
     const executionRole = taskDefinition.executionRole;
     Object.values(props.secrets ?? {}).forEach((secret) =>
       executionRole.grantSecretRead(secret.parameterArn, secret.kmsKeyArn),
     );
-    if (props.logGroup) executionRole.grantLogWrite(props.logGroup.arn);
+    if (props.logGroup) {
+      executionRole.grantLogWrite(props.logGroup.arn);
+      this.region = providerRegion(this);
+      if (!this.region) {
+        reportInvalid(this, {
+          field: "logGroup",
+          allowed: "the awslogs driver needs the region, and the stack's AWS provider has no literal region",
+          fix: "give the AwsProvider (or FargateStack) a literal `region`",
+        });
+      }
+    }
     const ecrImage = PRIVATE_ECR_IMAGE.exec(props.image);
     if (ecrImage) {
-      const [, account, region, china, repository] = ecrImage;
-      executionRole.grantImagePull(`arn:${china ? "aws-cn" : "aws"}:ecr:${region}:${account}:repository/${repository}`);
+      const [, account, region, repository] = ecrImage;
+      executionRole.grantImagePull(`arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repository}`);
     }
   }
 
@@ -124,7 +136,7 @@ export class ContainerDefinition extends Construct {
         logDriver: "awslogs",
         options: {
           "awslogs-group": logGroup.name,
-          "awslogs-region": providerRegion(this) ?? "",
+          "awslogs-region": this.region ?? "", // a missing region is reported at synth
           "awslogs-stream-prefix": this.props.name,
           // Logging must never block the app: buffer, and drop lines when the buffer is full.
           mode: "non-blocking",

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Lazy } from "cdktf";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -8,7 +9,6 @@ import { INetwork } from "./network";
 import { LoadBalancer } from "./load-balancer";
 import { FargateTaskDefinition } from "./task-definition";
 import { MAIN_RESOURCE_ID } from "./naming";
-import { reportInvalid } from "./validation";
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */
@@ -70,35 +70,10 @@ export class FargateService extends Construct {
       cidrIpv4: "0.0.0.0/0",
     });
 
-    const container = props.taskDefinition.defaultContainer;
-    const port = container?.containerPort;
-    const target = props.loadBalancer && container && port !== undefined
-      ? { loadBalancer: props.loadBalancer, containerName: container.containerName, port }
-      : undefined;
-    if (props.loadBalancer && !target) {
-      reportInvalid(this, {
-        field: "taskDefinition",
-        allowed: "a service behind a load balancer needs its first container to map a port",
-        fix: "give the first container `portMappings: [{ containerPort: <port> }]`",
-      });
-    }
-    if (target) {
-      new VpcSecurityGroupIngressRule(this, "ingress_from_load_balancer", {
-        securityGroupId: this.securityGroup.id,
-        description: `Port ${target.port} from the load balancer`,
-        ipProtocol: "tcp",
-        fromPort: target.port,
-        toPort: target.port,
-        referencedSecurityGroupId: target.loadBalancer.securityGroup.id,
-      });
-      new VpcSecurityGroupEgressRule(target.loadBalancer, `egress_to_${id}`, {
-        securityGroupId: target.loadBalancer.securityGroup.id,
-        description: `Port ${target.port} to the ${props.name} tasks`,
-        ipProtocol: "tcp",
-        fromPort: target.port,
-        toPort: target.port,
-        referencedSecurityGroupId: this.securityGroup.id,
-      });
+    const loadBalancer = props.loadBalancer;
+    if (loadBalancer) {
+      this.admitLoadBalancer(loadBalancer, id, props.name);
+      this.node.addValidation({ validate: () => targetChainErrors(props.taskDefinition, loadBalancer) });
     }
 
     this.service = new EcsService(this, MAIN_RESOURCE_ID, {
@@ -116,19 +91,54 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },
-      loadBalancer: target && [
+      loadBalancer: loadBalancer && [
         {
-          targetGroupArn: target.loadBalancer.targetGroup.arn,
-          containerName: target.containerName,
-          containerPort: target.port,
+          targetGroupArn: loadBalancer.targetGroup.arn,
+          // Containers may be added after the service; the target is the first one at synth.
+          containerName: Lazy.stringValue({ produce: () => props.taskDefinition.defaultContainer?.containerName }),
+          containerPort: loadBalancer.targetPort,
         },
       ],
-      healthCheckGracePeriodSeconds: target && (props.healthCheckGracePeriodSeconds ?? 30),
+      healthCheckGracePeriodSeconds: loadBalancer && (props.healthCheckGracePeriodSeconds ?? 30),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       // A target group joins a load balancer through a listener; ECS refuses one that is not attached yet.
-      dependsOn: target && [target.loadBalancer.httpsListener, target.loadBalancer.httpListener],
+      dependsOn: loadBalancer && [loadBalancer.httpsListener, loadBalancer.httpListener],
     });
     this.serviceName = this.service.name;
   }
+
+  /** Lets the load balancer reach the tasks on its target port, and nothing else in. */
+  private admitLoadBalancer(loadBalancer: LoadBalancer, id: string, name: string): void {
+    const port = loadBalancer.targetPort;
+    new VpcSecurityGroupIngressRule(this, "ingress_from_load_balancer", {
+      securityGroupId: this.securityGroup.id,
+      description: `Port ${port} from the load balancer`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: loadBalancer.securityGroup.id,
+    });
+    new VpcSecurityGroupEgressRule(loadBalancer, `egress_to_${id}`, {
+      securityGroupId: loadBalancer.securityGroup.id,
+      description: `Port ${port} to the ${name} tasks`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: this.securityGroup.id,
+    });
+  }
+}
+
+/** The load balancer's target port, the security group rule and the container's port must be one. */
+function targetChainErrors(taskDefinition: FargateTaskDefinition, loadBalancer: LoadBalancer): string[] {
+  const container = taskDefinition.defaultContainer;
+  if (!container) return []; // the task definition reports a task with no container
+  const ports = container.portMappings.map((mapping) => mapping.containerPort);
+  if (ports.includes(loadBalancer.targetPort)) return [];
+  return [
+    `taskDefinition: the load balancer sends traffic to port ${loadBalancer.targetPort}, but container ` +
+      `"${container.containerName}" maps ${ports.length ? `port ${ports.join(", ")}` : "no port"}. ` +
+      `Fix: add { containerPort: ${loadBalancer.targetPort} } to its portMappings, or set the load balancer's targetPort to the port it listens on`,
+  ];
 }

@@ -84,6 +84,8 @@ export class LoadBalancer extends Construct {
   public readonly dnsName: string;
   public readonly zoneId: string;
   public readonly arnSuffix: string;
+  /** The port the target group sends traffic to. */
+  public readonly targetPort: number;
   /** Whether it answers on IPv6 too (when the network's public subnets have IPv6). */
   public readonly dualStack: boolean;
 
@@ -92,6 +94,7 @@ export class LoadBalancer extends Construct {
     const healthCheck = props.healthCheck ?? {};
     this.validateHealthCheck(healthCheck);
     this.dualStack = props.network.ipv6;
+    this.targetPort = props.targetPort;
     const name = fitName(props.name, MAX_NAME_LENGTH);
 
     this.securityGroup = new SecurityGroup(this, "security_group", {

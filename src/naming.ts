@@ -39,3 +39,10 @@ export function providerRegion(scope: IConstruct): string | undefined {
   const region = provider?.regionInput;
   return region && !region.includes("${") ? region : undefined;
 }
+
+/** The AWS partition of a region: `aws-cn` for China, `aws-us-gov` for GovCloud, `aws` elsewhere. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { MAIN_RESOURCE_ID, providerRegion, snakeCase } from "./naming";
+import { MAIN_RESOURCE_ID, partitionOf, providerRegion, snakeCase } from "./naming";
 import { reportInvalid } from "./validation";
 
 /** An SSM parameter a container can read as a secret environment variable. */
@@ -47,7 +47,8 @@ export interface ExistingSecretOptions {
   readonly kmsKeyArn?: string;
 }
 
-const PARAMETER_NAME = /^\/?[a-zA-Z0-9_.\-]+(\/[a-zA-Z0-9_.\-]+)*$/;
+/** A bare name, or a path that starts with `/`; SSM reserves names starting with aws or ssm. */
+const PARAMETER_NAME = /^(?!\/?(aws|ssm))([a-zA-Z0-9_.-]+|(\/[a-zA-Z0-9_.-]+)+)$/i;
 const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 
 /**
@@ -68,11 +69,19 @@ export class SecretParameter extends Construct implements ISecret {
    */
   static fromName(scope: Construct, parameterName: string, options: ExistingSecretOptions = {}): ISecret {
     const region = providerRegion(scope);
+    if (!region) {
+      reportInvalid(scope, {
+        field: "SecretParameter.fromName",
+        value: parameterName,
+        allowed: "a parameter's ARN is built from the stack's region, and the AWS provider has no literal region",
+        fix: "give the AwsProvider (or FargateStack) a literal `region`, or use SecretParameter.fromArn",
+      });
+    }
     const stack = TerraformStack.of(scope);
     const caller =
       (stack.node.tryFindChild("current_account") as DataAwsCallerIdentity | undefined) ??
       new DataAwsCallerIdentity(stack, "current_account");
-    const parameterArn = `arn:${partitionOf(region)}:ssm:${region}:${caller.accountId}:parameter/${parameterName.replace(/^\//, "")}`;
+    const parameterArn = `arn:${partitionOf(region ?? "")}:ssm:${region}:${caller.accountId}:parameter/${parameterName.replace(/^\//, "")}`;
     return { parameterArn, parameterName, kmsKeyArn: options.kmsKeyArn };
   }
 
@@ -89,7 +98,8 @@ export class SecretParameter extends Construct implements ISecret {
       reportInvalid(this, {
         field: "parameterName",
         value: props.parameterName,
-        allowed: "letters, digits and . - _ in parts separated by /, optionally starting with /",
+        allowed:
+          "SSM takes a bare name or a path starting with /, of letters, digits and . - _, not starting with aws or ssm",
         fix: "use a path such as /my-app/PASSWORD",
       });
     }
@@ -108,6 +118,7 @@ export class SecretParameter extends Construct implements ISecret {
       nullable: false,
       description: `Value of the secret SSM parameter ${props.parameterName}`,
     });
+    this.claimVariableName(variableName, props.parameterName);
     this.variable.overrideLogicalId(variableName);
     // cdktf 0.21 has no `ephemeral` option; Terraform 1.10+ keeps ephemeral values out of plans and state.
     this.variable.addOverride("ephemeral", true);
@@ -125,10 +136,25 @@ export class SecretParameter extends Construct implements ISecret {
     this.parameterName = this.parameter.name;
     this.parameterArn = this.parameter.arn;
   }
+
+  /** Two parameters fed by one variable would silently get the same value: refuse it. */
+  private claimVariableName(variableName: string, parameterName: string): void {
+    const stack = TerraformStack.of(this);
+    const claimed = variableOwners.get(stack) ?? new Map<string, string>();
+    variableOwners.set(stack, claimed);
+    const owner = claimed.get(variableName);
+    if (owner === undefined) {
+      claimed.set(variableName, parameterName);
+      return;
+    }
+    reportInvalid(this, {
+      field: "variableName",
+      value: variableName,
+      allowed: `each secret needs its own Terraform variable, and "${variableName}" already feeds ${owner}`,
+      fix: `set \`variableName\` of ${parameterName} to another name, e.g. "${snakeCase(parameterName)}"`,
+    });
+  }
 }
 
-function partitionOf(region: string | undefined): string {
-  if (region?.startsWith("cn-")) return "aws-cn";
-  if (region?.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
-}
+/** Terraform variable names taken by secret parameters, per stack. */
+const variableOwners = new WeakMap<TerraformStack, Map<string, string>>();
