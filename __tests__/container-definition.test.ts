@@ -61,8 +61,12 @@ describe("ContainerDefinition defaults", () => {
 });
 
 describe("ContainerDefinition rendering", () => {
-  test("essential: false is kept", () => {
-    expect(containers(synthContainer({ essential: false }))[0].essential).toBe(false);
+  test("essential: false is kept on a sidecar", () => {
+    const json = synthTask((task) => {
+      task.addContainer("web", { name: "web", image: PUBLIC_IMAGE });
+      task.addContainer("sidecar", { name: "sidecar", image: PUBLIC_IMAGE, essential: false });
+    });
+    expect(containers(json).map((container: any) => container.essential)).toEqual([true, false]);
   });
 
   test("environment becomes name/value pairs sorted by name", () => {
@@ -112,8 +116,8 @@ describe("ContainerDefinition rendering", () => {
     expect(container?.portMappings.map((mapping) => mapping.containerPort)).toEqual([8080, 9090, 8443]);
   });
 
-  test("a hostPort slipped in is overridden by the container port (awsvpc)", () => {
-    const mapping = { containerPort: 80, hostPort: 8080 } as { containerPort: number };
+  test("a hostPort equal to the container port is accepted (awsvpc)", () => {
+    const mapping = { containerPort: 80, hostPort: 80 } as { containerPort: number };
     const [container] = containers(synthContainer({ portMappings: [mapping] }));
     expect(container.portMappings).toEqual([{ protocol: "tcp", containerPort: 80, hostPort: 80 }]);
   });
@@ -288,7 +292,7 @@ describe("ContainerDefinition grants on the execution role", () => {
   });
 
   test.each([
-    ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:0123abcd", "arn:aws:ecr:eu-west-1:123456789012:repository/team/app"],
+    ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd0123abcd", "arn:aws:ecr:eu-west-1:123456789012:repository/team/app"],
     ["210987654321.dkr.ecr.us-east-1.amazonaws.com/app", "arn:aws:ecr:us-east-1:210987654321:repository/app"],
     ["123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:1", "arn:aws-cn:ecr:cn-north-1:123456789012:repository/app"],
   ])("the private image %s → pull on %s", (image, repository) => {

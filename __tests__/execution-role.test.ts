@@ -57,14 +57,14 @@ describe("TaskExecutionRole defaults", () => {
 
 describe("TaskExecutionRole.grantSecretRead", () => {
   test("without a KMS key: ssm:GetParameters on exactly that parameter, nothing else", () => {
-    const json = synthRole((role) => role.grantSecretRead(PARAMETER));
+    const json = synthRole((role) => role.grantSecretRead(SecretParameter.fromArn(PARAMETER)));
     expect(statements(json)).toEqual([
       { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [PARAMETER] },
     ]);
   });
 
   test("with a KMS key: also kms:Decrypt on that key", () => {
-    const json = synthRole((role) => role.grantSecretRead(PARAMETER, KMS_KEY));
+    const json = synthRole((role) => role.grantSecretRead(SecretParameter.fromArn(PARAMETER, { kmsKeyArn: KMS_KEY })));
     expect(statements(json)).toEqual([
       { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [PARAMETER] },
       { Sid: "DecryptSecretParameters", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KMS_KEY] },
@@ -73,9 +73,9 @@ describe("TaskExecutionRole.grantSecretRead", () => {
 
   test("two secrets under one key: one statement with both parameters, the key once", () => {
     const json = synthRole((role) => {
-      role.grantSecretRead(PARAMETER, KMS_KEY);
-      role.grantSecretRead(OTHER_PARAMETER, KMS_KEY);
-      role.grantSecretRead(PARAMETER, KMS_KEY);
+      role.grantSecretRead(SecretParameter.fromArn(PARAMETER, { kmsKeyArn: KMS_KEY }));
+      role.grantSecretRead(SecretParameter.fromArn(OTHER_PARAMETER, { kmsKeyArn: KMS_KEY }));
+      role.grantSecretRead(SecretParameter.fromArn(PARAMETER, { kmsKeyArn: KMS_KEY }));
     });
     expect(statements(json)).toEqual([
       { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [PARAMETER, OTHER_PARAMETER] },
@@ -87,8 +87,7 @@ describe("TaskExecutionRole.grantSecretRead", () => {
     const json = synthesize((stack) => {
       const secret = new SecretParameter(stack, "secret", { parameterName: "/hello/PASSWORD" });
       new TaskExecutionRole(stack, "execution_role", { name: "hello-execution", family: "hello" }).grantSecretRead(
-        secret.parameterArn,
-        secret.kmsKeyArn,
+        secret,
       );
     });
     expect(statements(json)).toEqual([
@@ -153,14 +152,14 @@ describe("TaskExecutionRole.grantImagePull", () => {
 
 describe("TaskExecutionRole with every grant", () => {
   const json = synthRole((role) => {
-    role.grantSecretRead(PARAMETER, KMS_KEY);
+    role.grantSecretRead(SecretParameter.fromArn(PARAMETER, { kmsKeyArn: KMS_KEY }));
     role.grantLogWrite(LOG_GROUP);
     role.grantImagePull(REPOSITORY);
   });
 
   test("has all of them in one inline policy on the role", () => {
     expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["execution_role_policy"]);
-    expect(onlyResource(json, "aws_iam_role_policy").role).toBe("${aws_iam_role.execution_role.id}");
+    expect(onlyResource(json, "aws_iam_role_policy").role).toBe("${aws_iam_role.execution_role.name}");
     expect(statements(json).map((statement) => statement.Sid)).toEqual([
       "ReadSecretParameters",
       "DecryptSecretParameters",

@@ -86,12 +86,12 @@ describe("TaskRole options", () => {
 });
 
 describe("TaskRole.addToPolicy", () => {
-  test("creates one inline policy on the role, named after it, with the statement", () => {
+  test("creates one inline policy on the role, named after the construct path, with the statement", () => {
     const json = synthRole({}, (role) => role.addToPolicy({ sid: "ReadUploads", actions: ["s3:GetObject"], resources: [OBJECTS] }));
     expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["app_role_policy"]);
     const policy = onlyResource(json, "aws_iam_role_policy");
-    expect(policy.role).toBe("${aws_iam_role.app_role.id}");
-    expect(policy.name).toBe("${aws_iam_role.app_role.name}");
+    expect(policy.role).toBe("${aws_iam_role.app_role.name}");
+    expect(policy.name).toBe("test-app_role");
     expect(decodeJsonencode(policy.policy)).toEqual({
       Version: "2012-10-17",
       Statement: [{ Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [OBJECTS] }],

@@ -1,29 +1,52 @@
 import { Construct } from "constructs";
-import { TaskRole } from "./task-role";
+import { ExistingRoleProps, TaskRole } from "./task-role";
+import type { ISecret } from "./secret-parameter";
 
-export interface TaskExecutionRoleProps {
+/** A role this project creates to start the tasks of one task definition family. */
+export interface NewExecutionRoleProps {
   /** Role name; longer than IAM's 64 characters, it is shortened with a hash suffix. */
   readonly name: string;
   /** Task definition family the role starts, named in its description. */
   readonly family: string;
 }
 
+export type TaskExecutionRoleProps = NewExecutionRoleProps | ExistingRoleProps;
+
 /**
- * The role ECS itself uses to start a task: pull the image, create log streams, read the secrets. It
- * starts with no permission at all; each container wired into a task grants exactly what it references,
- * so a secret can never be added without the right to read it (the article's silent outage).
+ * The role ECS itself uses to start a task: pull the image, create log streams, read the secrets. A role
+ * this project creates starts with no permission at all; each container wired into a task grants it
+ * exactly what it references, so a secret can never be added without the right to read it (the article's
+ * silent outage). An existing role (`{ roleArn }`) is not changed behind your back: grant it what its
+ * containers read with `grantSecretRead`, and synth refuses a secret it cannot read.
  */
 export class TaskExecutionRole extends TaskRole {
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps) {
-    super(scope, id, { name: props.name, description: `ECS starts the ${props.family} tasks with this role` });
+    super(
+      scope,
+      id,
+      "roleArn" in props
+        ? props
+        : { name: props.name, description: `ECS starts the ${props.family} tasks with this role` },
+    );
   }
 
   /** Read a SecureString parameter, and decrypt it when a customer managed KMS key encrypts it. */
-  grantSecretRead(parameterArn: string, kmsKeyArn?: string): void {
-    this.addToPolicy({ sid: "ReadSecretParameters", actions: ["ssm:GetParameters"], resources: [parameterArn] });
-    if (kmsKeyArn) {
-      this.addToPolicy({ sid: "DecryptSecretParameters", actions: ["kms:Decrypt"], resources: [kmsKeyArn] });
+  grantSecretRead(secret: ISecret): void {
+    this.addToPolicy({
+      sid: "ReadSecretParameters",
+      actions: ["ssm:GetParameters"],
+      resources: [secret.parameterArn],
+    });
+    if (secret.kmsKeyArn) {
+      this.addToPolicy({ sid: "DecryptSecretParameters", actions: ["kms:Decrypt"], resources: [secret.kmsKeyArn] });
     }
+  }
+
+  /** What this role lacks to read `secret`, as `action on resource` lines; empty when it can. */
+  missingSecretGrants(secret: ISecret): string[] {
+    const needed = [{ action: "ssm:GetParameters", resource: secret.parameterArn, what: `parameter ${secret.parameterName}` }];
+    if (secret.kmsKeyArn) needed.push({ action: "kms:Decrypt", resource: secret.kmsKeyArn, what: `key ${secret.kmsKeyArn}` });
+    return needed.filter(({ action, resource }) => !this.allows(action, resource)).map(({ action, what }) => `${action} on ${what}`);
   }
 
   /** Create log streams and put log events in a log group. */

@@ -9,6 +9,7 @@ import { INetwork } from "./network";
 import { LoadBalancer } from "./load-balancer";
 import { FargateTaskDefinition } from "./task-definition";
 import { MAIN_RESOURCE_ID } from "./naming";
+import { reportInvalid } from "./validation";
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */
@@ -49,6 +50,11 @@ export interface FargateServiceProps {
  * that admits only the load balancer on the container port, and a rolling deployment that rolls back
  * when new tasks never become healthy.
  */
+/** ECS service quotas: tasks per service, and the deployment and grace-period limits of its API. */
+const MAX_DESIRED_COUNT = 5000;
+const MAX_PERCENT = 2000;
+const MAX_GRACE_PERIOD_SECONDS = 2147483647;
+
 export class FargateService extends Construct {
   public readonly service: EcsService;
   public readonly securityGroup: SecurityGroup;
@@ -70,6 +76,7 @@ export class FargateService extends Construct {
       cidrIpv4: "0.0.0.0/0",
     });
 
+    this.validateDeployment(props);
     const loadBalancer = props.loadBalancer;
     if (loadBalancer) {
       this.admitLoadBalancer(loadBalancer, id, props.name);
@@ -106,6 +113,34 @@ export class FargateService extends Construct {
       dependsOn: loadBalancer && [loadBalancer.httpsListener, loadBalancer.httpListener],
     });
     this.serviceName = this.service.name;
+  }
+
+  private validateDeployment(props: FargateServiceProps): void {
+    const integerIn = (field: string, value: number | undefined, min: number, max: number, fix: string) => {
+      if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+        reportInvalid(this, { field, value, allowed: `a whole number from ${min} to ${max}`, fix });
+      }
+    };
+    integerIn("desiredCount", props.desiredCount, 0, MAX_DESIRED_COUNT, "2 or more keep the app up when a zone or a task fails");
+    integerIn("minimumHealthyPercent", props.minimumHealthyPercent, 0, 100, "100 keeps full capacity during deployments");
+    integerIn("maximumPercent", props.maximumPercent, 100, MAX_PERCENT, "200 lets a deployment start a full new set of tasks first");
+    integerIn(
+      "healthCheckGracePeriodSeconds",
+      props.healthCheckGracePeriodSeconds,
+      0,
+      MAX_GRACE_PERIOD_SECONDS,
+      "give it a little longer than the app takes to start answering its health check",
+    );
+    const minimum = props.minimumHealthyPercent ?? 100;
+    const maximum = props.maximumPercent ?? 200;
+    if (maximum <= minimum) {
+      reportInvalid(this, {
+        field: "maximumPercent",
+        value: maximum,
+        allowed: `a deployment replaces tasks only when maximumPercent is above minimumHealthyPercent (${minimum})`,
+        fix: "keep the defaults 100 and 200, or lower minimumHealthyPercent",
+      });
+    }
   }
 
   /** Lets the load balancer reach the tasks on its target port, and nothing else in. */

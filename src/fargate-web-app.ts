@@ -10,6 +10,7 @@ import { LogGroup } from "./log-group";
 import { INetwork, Network, NetworkProps } from "./network";
 import { ISecret, SecretParameter, SecretParameterProps } from "./secret-parameter";
 import { CpuArchitecture, FargateTaskDefinition } from "./task-definition";
+import { TaskExecutionRole } from "./execution-role";
 import { reportInvalid } from "./validation";
 
 /** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
@@ -71,6 +72,13 @@ export interface FargateWebAppProps {
    */
   readonly cpuArchitecture?: CpuArchitecture;
   /**
+   * An existing task execution role, by ARN. This project grants it nothing on its own: grant it each
+   * secret with `app.taskDefinition.executionRole.grantSecretRead(app.secrets.NAME)`, or synth refuses the
+   * secrets it cannot read.
+   * @default a new role that is granted exactly what the container references
+   */
+  readonly executionRoleArn?: string;
+  /**
    * Tasks to keep running.
    * @default 2
    */
@@ -131,7 +139,8 @@ export class FargateWebApp extends Construct {
   constructor(scope: Construct, id: string, props: FargateWebAppProps) {
     super(scope, id);
     this.validate(props);
-    const { name } = props;
+    // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
+    const name = APP_NAME.test(props.name) ? props.name : props.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
     const port = props.port ?? 80;
 
     this.network = props.network ?? new Network(this, "network", { name, ...props.networkOptions });
@@ -151,6 +160,10 @@ export class FargateWebApp extends Construct {
       cpu: props.cpu,
       memory: props.memory,
       cpuArchitecture: props.cpuArchitecture,
+      executionRole:
+        props.executionRoleArn === undefined
+          ? undefined
+          : new TaskExecutionRole(this, "execution_role", { roleArn: props.executionRoleArn }),
     });
     this.taskDefinition.addContainer("container", {
       name,
@@ -235,13 +248,6 @@ export class FargateWebApp extends Construct {
         value: props.domain,
         allowed: `the name must be inside the hosted zone "${zoneName}"`,
         fix: `use a name ending in ".${zoneName}", or the zone that holds "${props.domain}"`,
-      });
-    }
-    for (const variable of Object.keys(props.environment ?? {}).filter((key) => key in (props.secrets ?? {}))) {
-      reportInvalid(this, {
-        field: `environment.${variable}`,
-        allowed: "a variable is either plain (`environment`) or secret (`secrets`), not both",
-        fix: `remove ${variable} from \`environment\``,
       });
     }
   }

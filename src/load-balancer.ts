@@ -4,7 +4,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { INetwork } from "./network";
+import { INetwork, Network } from "./network";
 import { MAIN_RESOURCE_ID, fitName } from "./naming";
 import { reportInvalid } from "./validation";
 
@@ -69,6 +69,8 @@ export interface LoadBalancerProps {
 }
 
 const MAX_NAME_LENGTH = 32;
+const LOAD_BALANCER_NAME = /^(?!internal-)[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+const HEALTH_CHECK_TIMEOUT_SECONDS = 5;
 const HTTP_CODES = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
 
 /**
@@ -91,6 +93,23 @@ export class LoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
+    if (!LOAD_BALANCER_NAME.test(props.name)) {
+      reportInvalid(this, {
+        field: "name",
+        value: props.name,
+        allowed: "letters, digits and hyphens, not starting with a hyphen or internal- and not ending with a hyphen",
+        fix: "use a name such as \"my-app\" (it is shortened to 32 characters with a hash when longer)",
+      });
+    }
+    if (!props.certificateArn) {
+      reportInvalid(this, {
+        field: "certificateArn",
+        value: props.certificateArn,
+        allowed: "the HTTPS listener needs a certificate",
+        fix: "pass a Certificate's certificateArn (new, validated through a hosted zone) or Certificate.fromArn(...)",
+      });
+    }
+    Network.problems(props.network).forEach((problem) => this.node.addValidation({ validate: () => [problem] }));
     const healthCheck = props.healthCheck ?? {};
     this.validateHealthCheck(healthCheck);
     this.dualStack = props.network.ipv6;
@@ -143,7 +162,7 @@ export class LoadBalancer extends Construct {
         path: healthCheck.path ?? "/",
         matcher: healthCheck.matcher ?? "200-399",
         interval: healthCheck.intervalSeconds ?? 15,
-        timeout: 5,
+        timeout: HEALTH_CHECK_TIMEOUT_SECONDS,
         healthyThreshold: healthCheck.healthyThreshold ?? 2,
         unhealthyThreshold: healthCheck.unhealthyThreshold ?? 3,
       },
@@ -174,6 +193,15 @@ export class LoadBalancer extends Construct {
         value: healthCheck.path,
         allowed: "a path starting with /",
         fix: `use "/${healthCheck.path}"`,
+      });
+    }
+    const interval = healthCheck.intervalSeconds;
+    if (interval !== undefined && !(Number.isInteger(interval) && interval > HEALTH_CHECK_TIMEOUT_SECONDS && interval <= 300)) {
+      reportInvalid(this, {
+        field: "healthCheck.intervalSeconds",
+        value: interval,
+        allowed: `whole seconds above the ${HEALTH_CHECK_TIMEOUT_SECONDS} s check timeout, up to 300`,
+        fix: "use 10 to 30 seconds",
       });
     }
     if (healthCheck.matcher !== undefined && !HTTP_CODES.test(healthCheck.matcher)) {

@@ -18,6 +18,8 @@ export interface LogGroupProps {
   readonly kmsKeyArn?: string;
 }
 
+const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
+
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -31,6 +33,14 @@ export class LogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: LogGroupProps) {
     super(scope, id);
+    if (!LOG_GROUP_NAME.test(props.name)) {
+      reportInvalid(this, {
+        field: "name",
+        value: props.name,
+        allowed: "1 to 512 letters, digits and _ - / . #",
+        fix: "use a path such as /ecs/my-app",
+      });
+    }
     const retentionDays = props.retentionDays ?? 30;
     if (!LOG_RETENTION_DAYS.includes(retentionDays)) {
       reportInvalid(this, {

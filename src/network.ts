@@ -82,6 +82,16 @@ export class Network extends Construct implements INetwork {
     return { ipv6: false, ...props };
   }
 
+  /** What is wrong with a network a load-balanced service cannot use; empty when it can. */
+  static problems(network: INetwork): string[] {
+    return (["publicSubnetIds", "privateSubnetIds"] as const)
+      .filter((field) => network[field].length < 2)
+      .map(
+        (field) =>
+          `network.${field}: ${network[field].length} subnet(s); an ALB and a service spread over zones need subnets in two or more availability zones. Fix: list one subnet per zone, in at least two zones`,
+      );
+  }
+
   public readonly vpcId: string;
   public readonly vpc: Vpc;
   public readonly publicSubnetIds: string[];
@@ -93,8 +103,27 @@ export class Network extends Construct implements INetwork {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     this.ipv6 = props.ipv6 ?? true;
-    this.availabilityZones = props.availabilityZones ?? this.defaultZones();
-    if (this.availabilityZones.length < 2) {
+    const zones = props.availabilityZones ?? this.defaultZones();
+    this.availabilityZones = zones ?? [];
+    if (this.availabilityZones.length > PRIVATE_SUBNET_OFFSET) {
+      reportInvalid(this, {
+        field: "availabilityZones",
+        value: this.availabilityZones,
+        allowed: `the VPC is split into public and private halves of ${PRIVATE_SUBNET_OFFSET} subnets each`,
+        fix: `list ${PRIVATE_SUBNET_OFFSET} zones or fewer`,
+      });
+    }
+    const repeated = zones?.filter((zone, index) => zones.findIndex((other) => other.slice(-1) === zone.slice(-1)) !== index);
+    if (repeated?.length) {
+      reportInvalid(this, {
+        field: "availabilityZones",
+        value: zones,
+        allowed: "each zone once (subnets are named after the zone's letter)",
+        fix: `remove the repeated ${repeated.join(", ")}`,
+      });
+      this.availabilityZones = [...new Map(this.availabilityZones.map((zone) => [zone.slice(-1), zone])).values()];
+    }
+    if (zones && zones.length < 2) {
       reportInvalid(this, {
         field: "availabilityZones",
         value: this.availabilityZones,
@@ -104,7 +133,7 @@ export class Network extends Construct implements INetwork {
     }
     const cidrBlock = props.cidrBlock ?? DEFAULT_CIDR;
     let cidr = parseCidr(cidrBlock);
-    if (!cidr || cidr.prefixLength > 24) {
+    if (!cidr || cidr.prefixLength < 16 || cidr.prefixLength > 24) {
       reportInvalid(this, {
         field: "cidrBlock",
         value: cidrBlock,
@@ -187,7 +216,7 @@ export class Network extends Construct implements INetwork {
     });
   }
 
-  private defaultZones(): string[] {
+  private defaultZones(): string[] | undefined {
     const region = providerRegion(this);
     if (!region) {
       reportInvalid(this, {
@@ -195,7 +224,7 @@ export class Network extends Construct implements INetwork {
         allowed: "zones are derived from the AWS provider's region, and this stack's provider has no literal region",
         fix: "set `availabilityZones`, or give the AwsProvider a `region`",
       });
-      return [];
+      return undefined;
     }
     return (ZONE_SUFFIXES[region] ?? ["a", "b"]).map((suffix) => `${region}${suffix}`);
   }

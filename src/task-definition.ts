@@ -1,10 +1,11 @@
 import { Construct } from "constructs";
+import type { OSFamily } from "@aws-sdk/client-ecs";
 import { Fn, Lazy } from "cdktf";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ContainerDefinition, ContainerDefinitionProps } from "./container-definition";
 import { TaskExecutionRole } from "./execution-role";
 import { TaskRole } from "./task-role";
-import { FARGATE_SIZES_PAGE, isFargateSize, nearestFargateSizes } from "./fargate-sizes";
+import { FARGATE_SIZES_PAGE, FargateSize, isFargateSize, nearestFargateSizes } from "./fargate-sizes";
 import { reportInvalid } from "./validation";
 import { MAIN_RESOURCE_ID } from "./naming";
 
@@ -29,8 +30,16 @@ export interface FargateTaskDefinitionProps {
    */
   readonly cpuArchitecture?: CpuArchitecture;
   /**
+   * Operating system of the containers. Windows tasks need 1 vCPU or more and run on X86_64 only.
+   * @default "LINUX"
+   */
+  readonly operatingSystemFamily?: OSFamily;
+  /**
    * The role ECS starts the task with. Containers added to the task grant it what they reference.
    * @default a new role named `<family>-execution`
+   *
+   * An existing role (`new TaskExecutionRole(scope, id, { roleArn })`) is not granted anything on its own:
+   * grant it what the containers read with `grantSecretRead`; synth refuses a secret it cannot read.
    */
   readonly executionRole?: TaskExecutionRole;
   /**
@@ -52,18 +61,10 @@ export class FargateTaskDefinition extends Construct {
   constructor(scope: Construct, id: string, props: FargateTaskDefinitionProps) {
     super(scope, id);
     const size = { cpu: props.cpu ?? 256, memory: props.memory ?? 512 };
-    if (!isFargateSize(size)) {
-      const nearest = nearestFargateSizes(size).map(({ cpu, memory }) => `cpu ${cpu} / memory ${memory}`);
-      reportInvalid(this, {
-        field: "cpu/memory",
-        value: size,
-        allowed: `Fargate runs only the task sizes listed at ${FARGATE_SIZES_PAGE}`,
-        fix: `use one of the nearest valid sizes: ${nearest.join(", ")}`,
-      });
-    }
-    this.node.addValidation({
-      validate: () => (this.containers.length === 0 ? ["containers: a task needs at least one container. Fix: call addContainer()"] : []),
-    });
+    const operatingSystemFamily = props.operatingSystemFamily ?? "LINUX";
+    const cpuArchitecture = props.cpuArchitecture ?? "X86_64";
+    this.validatePlatform(size, operatingSystemFamily, cpuArchitecture);
+    this.node.addValidation({ validate: () => this.containerErrors(size) });
 
     this.family = props.family;
     this.executionRole =
@@ -77,7 +78,7 @@ export class FargateTaskDefinition extends Construct {
       memory: String(size.memory),
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture ?? "X86_64" },
+      runtimePlatform: { operatingSystemFamily, cpuArchitecture },
       containerDefinitions: Lazy.stringValue({
         produce: () => Fn.jsonencode(this.containers.map((container) => container.render())),
       }),
@@ -94,5 +95,75 @@ export class FargateTaskDefinition extends Construct {
   /** The container the load balancer targets: the first one added. */
   get defaultContainer(): ContainerDefinition | undefined {
     return this.containers[0];
+  }
+
+  private validatePlatform(size: FargateSize, operatingSystemFamily: OSFamily, cpuArchitecture: CpuArchitecture): void {
+    if (!isFargateSize(size)) {
+      const nearest = nearestFargateSizes(size).map(({ cpu, memory }) => `cpu ${cpu} / memory ${memory}`);
+      reportInvalid(this, {
+        field: "cpu/memory",
+        value: size,
+        allowed: `Fargate runs only the task sizes listed at ${FARGATE_SIZES_PAGE}`,
+        fix: `use one of the nearest valid sizes: ${nearest.join(", ")}`,
+      });
+    }
+    if (operatingSystemFamily.startsWith("WINDOWS")) {
+      if (size.cpu < 1024) {
+        reportInvalid(this, {
+          field: "cpu",
+          value: size.cpu,
+          allowed: "Windows tasks on Fargate need 1 vCPU (1024) or more",
+          fix: "set cpu: 1024 and memory: 2048 or more",
+        });
+      }
+      if (cpuArchitecture !== "X86_64") {
+        reportInvalid(this, {
+          field: "cpuArchitecture",
+          value: cpuArchitecture,
+          allowed: "Windows tasks on Fargate run on X86_64 only",
+          fix: "set cpuArchitecture: \"X86_64\"",
+        });
+      }
+    }
+  }
+
+  /** Problems only visible once every container is added. */
+  private containerErrors(size: FargateSize): string[] {
+    if (this.containers.length === 0) {
+      return ["containers: a task needs at least one container. Fix: call addContainer()"];
+    }
+    const errors: string[] = [];
+    const names = this.containers.map((container) => container.containerName);
+    const repeated = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+    if (repeated.length > 0) {
+      errors.push(`containers: the name ${repeated.map((name) => `"${name}"`).join(", ")} is used twice. Fix: give each container its own name`);
+    }
+    if (!this.containers.some((container) => container.essential)) {
+      errors.push(
+        "containers: none is essential, so ECS would keep a task whose every container stopped. Fix: leave `essential` unset (true) on the main container",
+      );
+    }
+    const reservations = this.containers.map((container) => ({ name: container.containerName, ...container.reservation }));
+    const cpu = reservations.reduce((sum, reservation) => sum + reservation.cpu, 0);
+    if (cpu > size.cpu) {
+      errors.push(
+        `containers: their cpu adds up to ${cpu}, more than the task's ${size.cpu}. Fix: lower the containers' cpu or raise the task's`,
+      );
+    }
+    const memory = reservations.reduce((sum, reservation) => sum + reservation.memory, 0);
+    if (memory > size.memory) {
+      errors.push(
+        `containers: their memory reservations add up to ${memory} MiB, more than the task's ${size.memory} MiB. ` +
+          "Fix: lower the containers' memoryReservation (or memory) or raise the task's memory",
+      );
+    }
+    for (const { name, memoryLimit } of reservations) {
+      if (memoryLimit !== undefined && memoryLimit > size.memory) {
+        errors.push(
+          `containers: "${name}" has memory ${memoryLimit} MiB, more than the task's ${size.memory} MiB. Fix: lower it to ${size.memory} or less`,
+        );
+      }
+    }
+    return errors;
   }
 }

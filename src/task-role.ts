@@ -3,6 +3,7 @@ import { Fn, Lazy } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MAIN_RESOURCE_ID, fitName } from "./naming";
+import { reportInvalid } from "./validation";
 
 export interface PolicyStatement {
   /** Statements with the same `sid` are merged: their actions and resources are added together. */
@@ -11,7 +12,8 @@ export interface PolicyStatement {
   readonly resources: string[];
 }
 
-export interface TaskRoleProps {
+/** A role this project creates. */
+export interface NewRoleProps {
   /** Role name; longer than IAM's 64 characters, it is shortened with a hash suffix. */
   readonly name: string;
   /**
@@ -21,24 +23,55 @@ export interface TaskRoleProps {
   readonly description?: string;
 }
 
+/**
+ * A role that exists already. This project never changes it on its own: only the statements given to
+ * `addToPolicy` (or a `grant…` method) are attached to it, as an inline policy.
+ */
+export interface ExistingRoleProps {
+  /** ARN of the role, e.g. `arn:aws:iam::123456789012:role/my-app-execution`. */
+  readonly roleArn: string;
+}
+
+export type TaskRoleProps = NewRoleProps | ExistingRoleProps;
+
 const MAX_ROLE_NAME_LENGTH = 64;
+const MAX_POLICY_NAME_LENGTH = 128;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 
 /**
  * An IAM role that ECS tasks assume, with one inline policy built from the statements granted to it.
  * Used as the application's task role; the execution role extends it.
  */
 export class TaskRole extends Construct {
-  public readonly role: IamRole;
+  /** The role resource, when this project creates the role. */
+  public readonly role?: IamRole;
   public readonly arn: string;
   public readonly name: string;
+  /** Whether this project created the role (and so may grant it what its containers reference). */
+  public readonly created: boolean;
   private readonly statements = new Map<string, { actions: Set<string>; resources: Set<string> }>();
   private policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: TaskRoleProps) {
     super(scope, id);
-    const name = fitName(props.name, MAX_ROLE_NAME_LENGTH);
+    if ("roleArn" in props) {
+      this.created = false;
+      this.arn = props.roleArn;
+      const match = ROLE_ARN.exec(props.roleArn);
+      if (!match) {
+        reportInvalid(this, {
+          field: "roleArn",
+          value: props.roleArn,
+          allowed: "an IAM role ARN, arn:aws:iam::<12-digit account>:role/<optional path/><name>",
+          fix: "copy the role's ARN from the IAM console or `aws iam get-role`",
+        });
+      }
+      this.name = match?.[1] ?? props.roleArn;
+      return;
+    }
+    this.created = true;
     this.role = new IamRole(this, MAIN_RESOURCE_ID, {
-      name,
+      name: fitName(props.name, MAX_ROLE_NAME_LENGTH),
       description: props.description ?? `Role of the ${props.name} ECS tasks`,
       assumeRolePolicy: Fn.jsonencode({
         Version: "2012-10-17",
@@ -58,10 +91,23 @@ export class TaskRole extends Construct {
     statement.resources.forEach((resource) => merged.resources.add(resource));
     this.statements.set(statement.sid, merged);
     this.policy ??= new IamRolePolicy(this, "policy", {
-      name: this.role.name,
-      role: this.role.id,
+      // Unique per construct path: several apps may share one existing role.
+      name: fitName(this.node.path.replace(/[^\w+=,.@-]+/g, "-"), MAX_POLICY_NAME_LENGTH),
+      role: this.name,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode(this.policyDocument()) }),
     });
+  }
+
+  /**
+   * Whether a statement attached through this project allows `action` on `resource`. IAM's `*` and `?`
+   * wildcards count; what is attached to the role outside this project cannot be seen.
+   */
+  allows(action: string, resource: string): boolean {
+    return [...this.statements.values()].some(
+      (statement) =>
+        [...statement.actions].some((pattern) => wildcardMatches(pattern.toLowerCase(), action.toLowerCase())) &&
+        [...statement.resources].some((pattern) => wildcardMatches(pattern, resource)),
+    );
   }
 
   /** The statements granted so far, as IAM policy JSON. */
@@ -76,4 +122,10 @@ export class TaskRole extends Construct {
       })),
     };
   }
+}
+
+function wildcardMatches(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern === value;
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${regex}$`).test(value);
 }
