@@ -128,7 +128,7 @@ describe("FargateWebApp defaults", () => {
       "hello_url",
     ]);
     expect(json.output?.hello_url.value).toBe("https://hello.example.com");
-    expect(json.output?.hello_secret_parameter_names.value).toEqual({ PASSWORD: "${aws_ssm_parameter.hello_secret_password.name}" });
+    expect(json.output?.hello_secret_parameter_names.value).toEqual({ PASSWORD: "/hello/PASSWORD" });
   });
 
   test("runs 2 tasks of 0.25 vCPU and 512 MiB in private subnets", () => {

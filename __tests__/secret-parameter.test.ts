@@ -54,14 +54,14 @@ describe("SecretParameter defaults", () => {
     expect(synthErrors((stack) => new SecretParameter(stack, "secret", { parameterName: "/hello/PASSWORD" }))).toEqual([]);
   });
 
-  test("exposes the parameter's name and ARN as references to the resource", () => {
+  test("exposes the ARN as a reference to the resource, and the name as given (readable in messages)", () => {
     const outputs = synthesize((stack) => {
       const secret = new SecretParameter(stack, "secret", { parameterName: "/hello/PASSWORD" });
       new TerraformOutput(stack, "arn", { value: secret.parameterArn });
       new TerraformOutput(stack, "name", { value: secret.parameterName });
     }).output;
     expect(outputs?.arn.value).toBe("${aws_ssm_parameter.secret.arn}");
-    expect(outputs?.name.value).toBe("${aws_ssm_parameter.secret.name}");
+    expect(outputs?.name.value).toBe("/hello/PASSWORD");
   });
 });
 

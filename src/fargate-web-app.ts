@@ -149,9 +149,9 @@ export class FargateWebApp extends Construct {
     this.secrets = Object.fromEntries(
       Object.entries(props.secrets ?? {}).map(([variable, secret]) => [
         variable,
-        isExistingSecret(secret)
-          ? secret
-          : new SecretParameter(this, `secret_${variable}`, { parameterName: `/${name}/${variable}`, ...secret }),
+        isNewSecret(secret)
+          ? new SecretParameter(this, `secret_${variable}`, { parameterName: `/${name}/${variable}`, ...secret })
+          : secret,
       ]),
     );
 
@@ -253,6 +253,7 @@ export class FargateWebApp extends Construct {
   }
 }
 
-function isExistingSecret(secret: NewSecretOptions | ISecret): secret is ISecret {
-  return "parameterArn" in secret;
+/** Options for a parameter to create, as opposed to an existing one (or a literal, which the container refuses). */
+function isNewSecret(secret: NewSecretOptions | ISecret): secret is NewSecretOptions {
+  return typeof secret === "object" && secret !== null && !("parameterArn" in secret);
 }

@@ -133,7 +133,7 @@ export class SecretParameter extends Construct implements ISecret {
       description:
         props.description ?? `Secret ${props.parameterName}, set through TF_VAR_${variableName}`,
     });
-    this.parameterName = this.parameter.name;
+    this.parameterName = props.parameterName;
     this.parameterArn = this.parameter.arn;
   }
 

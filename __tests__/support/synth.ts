@@ -41,10 +41,12 @@ export function synthErrors(build: (stack: FargateStack) => void, region?: strin
     synthesize(build, region);
     return [];
   } catch (error) {
-    return String((error as Error).message)
+    const reports = String((error as Error).message)
       .split("\n")
       .map((line) => line.trim())
       .filter((line) => line.startsWith("["));
+    if (reports.length === 0) throw error; // a crash, not a validation report
+    return reports;
   }
 }
 
