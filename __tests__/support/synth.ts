@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { Testing } from "cdktf";
 import { FargateStack } from "../../src";
 
@@ -11,9 +14,13 @@ export interface TerraformJson {
   terraform: Record<string, any>;
 }
 
+// One output folder for all the stacks of a test file, instead of a new temporary folder per stack.
+const outdir = mkdtempSync(join(tmpdir(), "fargate-synth-"));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
 /** A fresh FargateStack in eu-west-1, as the constructs see it in a real app. */
 export function newStack(region = "eu-west-1"): FargateStack {
-  return new FargateStack(Testing.app(), "test", { region });
+  return new FargateStack(Testing.app({ outdir, stackTraces: false }), "test", { region });
 }
 
 /** Builds constructs in a fresh stack and returns its synthesized JSON, validations included. */

@@ -1,0 +1,721 @@
+/**
+ * The Terraform tier: runs the real Terraform CLI and the real hashicorp/aws provider on synthesized
+ * stacks, offline and without an AWS account (`terraform validate`, `plan -out`, `show -json`).
+ *
+ * How a stack is made plannable offline, without touching the synthesized files:
+ * - The stack is copied to a fresh temp dir and `zz_offline_override.tf.json` is written beside it.
+ *   Terraform merges `*_override.tf.json` into the blocks with the same header: the override's
+ *   `provider "aws"` entries (one per alias the stack declares, plus the default one) add mock keys
+ *   and the skip_* switches, while the stack's region and default_tags stay; its
+ *   `terraform.backend "local"` replaces the stack's `backend` or `cloud` block, so state is local.
+ * - Provider installation happens once: `terraform init` runs in a shared dir under os.tmpdir(),
+ *   keyed by everything that decides its result (Terraform version, CLI config, mirror contents,
+ *   required_providers). It is guarded by a mkdir lock and published by an atomic rename, so
+ *   parallel jest workers share it and later runs reuse it. Each plan dir gets a copy of its
+ *   `.terraform.lock.hcl` and of `.terraform/terraform.tfstate` (the backend settings, the same
+ *   relative local path everywhere) and a symlink to its `.terraform/providers`: no init per plan.
+ * - `FARGATE_TF_PLUGIN_MIRROR` (a filesystem mirror dir, the parent of `registry.terraform.io`)
+ *   makes hashicorp/aws install from that mirror; otherwise the normal registry installation runs.
+ *   Either way the harness writes its own CLI config and passes it as TF_CLI_CONFIG_FILE.
+ * - Terraform runs with TF_* and AWS_* variables removed from its environment (no TF_CLI_ARGS,
+ *   TF_LOG, TF_DATA_DIR, AWS_PROFILE... from the caller's shell), with checkpoint calls off.
+ *   Variable values are passed only as TF_VAR_<name> (never in argv) and are redacted from error
+ *   messages (values of 3 characters or more).
+ *
+ * Missing Terraform is an error, never a skip.
+ */
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as zlib from "zlib";
+
+export interface PlanOptions {
+  /** Values of the stack's input variables, passed as TF_VAR_<name>; never written or printed. */
+  vars?: Record<string, string>;
+  /** A label for the temp dir and error messages. */
+  name?: string;
+}
+
+export interface PlannedStack {
+  /** The temp dir the plan ran in (kept until removePlannedStack / cleanupPlannedStacks). */
+  dir: string;
+  /** `terraform show -json` of the saved plan, parsed. */
+  plan: any;
+  /** The same JSON, as Terraform printed it. */
+  planJsonText: string;
+  /** What `terraform validate` printed (stdout and stderr). */
+  validateOutput: string;
+  /** What `terraform plan` printed (stdout and stderr). */
+  planOutput: string;
+  /** Milliseconds spent: `init` is 0 when the shared init dir was already there. */
+  timings: { init: number; validate: number; plan: number; show: number };
+}
+
+export const MIRROR_ENV = "FARGATE_TF_PLUGIN_MIRROR";
+export const OVERRIDE_FILE = "zz_offline_override.tf.json";
+export const PLAN_FILE = "plan.tfplan";
+const LOCAL_STATE = "terraform.tfstate";
+const MIN_VERSION = [1, 11, 0]; // ephemeral variables (1.10) and write-only attributes (1.11)
+const HARNESS_VERSION = "1";
+const SHARED_ROOT = path.join(os.tmpdir(), "fargate-tf-shared");
+const PLAN_DIR_PREFIX = "fargate-tf-plan-";
+const STALE_PLAN_DIR_MS = 6 * 3600_000;
+const INIT_TIMEOUT_MS = 20 * 60_000;
+const COMMAND_TIMEOUT_MS = 10 * 60_000;
+const LOCK_WAIT_MS = 25 * 60_000;
+const MAX_ERROR_OUTPUT = 6000;
+
+const OFFLINE_PROVIDER_SETTINGS = {
+  access_key: "mock",
+  secret_key: "mock",
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------
+
+/** The version of the `terraform` on PATH ("1.11.4"); throws when it is missing or older than 1.11. */
+export function terraformVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  let output: string;
+  try {
+    output = execFileSync("terraform", ["version", "-json"], {
+      env: terraformEnv(os.devNull),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
+  } catch (error: any) {
+    if (error?.code === "ENOENT") throw new Error(missingTerraformMessage());
+    throw new Error(
+      `Terraform tier: \`terraform version -json\` failed (exit code ${error?.status ?? "?"}): ` +
+        trimOutput(String(error?.stderr ?? error?.message ?? error)),
+    );
+  }
+  const version = String(JSON.parse(output).terraform_version ?? "");
+  const parts = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const differs = MIN_VERSION.findIndex((min, i) => parts[i] !== min);
+  if (parts.length !== 3 || (differs >= 0 && parts[differs] < MIN_VERSION[differs])) {
+    throw new Error(`Terraform tier: needs Terraform >= ${MIN_VERSION.join(".")}, found "${version}" on PATH`);
+  }
+  cachedVersion = version;
+  return version;
+}
+
+/**
+ * Plans a synthesized stack dir (one holding cdk.tf.json, like cdktf.out/stacks/<stack>): copies it
+ * to a fresh temp dir (without any .terraform, state or plan files), makes it plannable offline, and
+ * runs `terraform validate`, `terraform plan -out plan.tfplan` and `terraform show -json plan.tfplan`.
+ */
+export async function planStack(stackDir: string, options: PlanOptions = {}): Promise<PlannedStack> {
+  const source = path.resolve(stackDir);
+  if (!fs.statSync(source, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`planStack: ${source} is not a directory`);
+  }
+  if (!fs.readdirSync(source).some((file) => file.endsWith(".tf.json") || file.endsWith(".tf"))) {
+    throw new Error(`planStack: ${source} holds no Terraform configuration (expected cdk.tf.json)`);
+  }
+  const dir = newPlanDir(options.name ?? path.basename(source));
+  fs.cpSync(source, dir, {
+    recursive: true,
+    filter: (from) => from === source || !isLocalArtifact(path.basename(from)),
+  });
+  return planInDir(dir, options);
+}
+
+/**
+ * Plans synthesized Terraform JSON: the string `Testing.synth(stack)` returns (written as
+ * cdk.tf.json in a fresh temp dir), or the outdir `Testing.fullSynth(stack)` returns (its only
+ * stacks/<stack> dir is planned). See planStack.
+ */
+export async function planSynthesized(cdkTfJson: string, options: PlanOptions = {}): Promise<PlannedStack> {
+  if (!cdkTfJson.trimStart().startsWith("{")) {
+    return planStack(synthesizedStackDir(cdkTfJson.trim()), options);
+  }
+  try {
+    JSON.parse(cdkTfJson);
+  } catch (error) {
+    throw new Error(`planSynthesized: the synthesized configuration is not valid JSON: ${(error as Error).message}`);
+  }
+  const dir = newPlanDir(options.name ?? "synth");
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), cdkTfJson);
+  return planInDir(dir, options);
+}
+
+/** Removes a planned stack's temp dir. */
+export function removePlannedStack(planned: PlannedStack): void {
+  fs.rmSync(planned.dir, { recursive: true, force: true });
+  plannedDirs.delete(planned.dir);
+}
+
+/** Removes the temp dirs of every stack this process planned successfully (call it in afterAll). */
+export function cleanupPlannedStacks(): void {
+  for (const dir of plannedDirs) fs.rmSync(dir, { recursive: true, force: true });
+  plannedDirs.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assertion helpers on `terraform show -json` output
+// ---------------------------------------------------------------------------------------------
+
+/** Managed resources of a type in planned_values, root module and child modules alike. */
+export function resourcesOfType(plan: any, type: string): any[] {
+  const found: any[] = [];
+  const walk = (module: any) => {
+    if (!module) return;
+    for (const resource of module.resources ?? []) {
+      if (resource.type === type && resource.mode === "managed") found.push(resource);
+    }
+    for (const child of module.child_modules ?? []) walk(child);
+  };
+  walk(plan?.planned_values?.root_module);
+  return found;
+}
+
+/** One resource of planned_values by address (its `values` hold what is known at plan time). */
+export function plannedResource(plan: any, address: string): any {
+  const all: any[] = [];
+  const walk = (module: any) => {
+    if (!module) return;
+    all.push(...(module.resources ?? []));
+    for (const child of module.child_modules ?? []) walk(child);
+  };
+  walk(plan?.planned_values?.root_module);
+  return findByAddress(all, address, "planned_values");
+}
+
+/** The resource_changes entry for an address: `change.actions`, `change.after`, `change.after_unknown`... */
+export function resourceChange(plan: any, address: string): any {
+  return findByAddress(plan?.resource_changes ?? [], address, "resource_changes");
+}
+
+/**
+ * A root module resource as configured: `expressions` maps each argument to `{ constant_value }`
+ * or `{ references: [...] }`, which tells what a value unknown at plan time will come from.
+ */
+export function configurationResource(plan: any, address: string): any {
+  return findByAddress(plan?.configuration?.root_module?.resources ?? [], address, "configuration.root_module");
+}
+
+/**
+ * Every place the exact text appears in what a plan left behind: the plan JSON, the validate and
+ * plan output, every file of the plan dir (symlinks such as .terraform/providers are not followed),
+ * and every entry of the saved plan file, inflated (it is a zip archive: a raw byte search of it
+ * cannot see a value stored compressed). [] when it appears nowhere.
+ */
+export function whereTextAppears(planned: PlannedStack, text: string): string[] {
+  if (!text) throw new Error("whereTextAppears: empty text");
+  const needle = Buffer.from(text);
+  const places: string[] = [];
+  if (planned.planJsonText.includes(text)) places.push("plan JSON");
+  if (planned.validateOutput.includes(text)) places.push("validate output");
+  if (planned.planOutput.includes(text)) places.push("plan output");
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile() && fs.readFileSync(file).includes(needle)) places.push(path.relative(planned.dir, file));
+    }
+  };
+  walk(planned.dir);
+  for (const [name, content] of readPlanFileEntries(path.join(planned.dir, PLAN_FILE))) {
+    if (content.includes(needle)) places.push(`${PLAN_FILE} entry ${name}`);
+  }
+  return places;
+}
+
+/** The entries of a saved plan file (a zip archive: tfplan, tfstate, tfconfig/..., lock file), inflated. */
+export function readPlanFileEntries(planFile: string): Map<string, Buffer> {
+  const zip = fs.readFileSync(planFile);
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw new Error(`${planFile} is not a zip archive`);
+  const entries = new Map<string, Buffer>();
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`${planFile}: bad zip central directory`);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (size === 0xffffffff || local === 0xffffffff) throw new Error(`${planFile}: zip64 entries are not supported`);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    if (method === 0) entries.set(name, data);
+    else if (method === 8) entries.set(name, zlib.inflateRawSync(data));
+    else throw new Error(`${planFile}: entry ${name} uses zip method ${method}`);
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+// ---------------------------------------------------------------------------------------------
+
+let cachedVersion: string | undefined;
+const sharedInits = new Map<string, Promise<{ dir: string; ms: number }>>();
+const plannedDirs = new Set<string>();
+let sweptOldPlanDirs = false;
+
+async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStack> {
+  const label = options.name ? `"${options.name}"` : dir;
+  const vars = options.vars ?? {};
+  try {
+    for (const name of Object.keys(vars)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`${label}: invalid variable name "${name}"`);
+      if (typeof vars[name] !== "string") throw new Error(`${label}: variable "${name}" must be given as a string`);
+    }
+    const secrets = Object.values(vars).filter((value) => value.length >= 3); // shorter ones: not worth redacting
+    return await validateAndPlan(dir, label, vars, secrets);
+  } catch (error) {
+    // A failing terraform command leaves its dir for inspection (its path is in the message);
+    // a failure before any of them ran (no Terraform, failed init...) leaves nothing worth keeping.
+    if (!fs.existsSync(path.join(dir, ".terraform"))) fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function validateAndPlan(
+  dir: string,
+  label: string,
+  vars: Record<string, string>,
+  secrets: string[],
+): Promise<PlannedStack> {
+  terraformVersion();
+  const config = readStackConfig(dir);
+  fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config.awsAliases), null, 2) + "\n");
+
+  const cliConfigFile = writeCliConfig();
+  const init = await sharedInit(config.requiredProviders, cliConfigFile);
+  const initMs = init.ms;
+  init.ms = 0; // only the first plan that waited for it reports the init time
+  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  fs.mkdirSync(path.join(dir, ".terraform"));
+  fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
+  fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
+
+  const env = terraformEnv(cliConfigFile);
+  const planEnv = { ...env };
+  for (const [name, value] of Object.entries(vars)) planEnv[`TF_VAR_${name}`] = value;
+
+  const timings = { init: initMs, validate: 0, plan: 0, show: 0 };
+  let started = Date.now();
+  const validate = await runTerraform(["validate", "-no-color"], dir, env, { label, secrets });
+  timings.validate = Date.now() - started;
+  started = Date.now();
+  const plan = await runTerraform(["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`], dir, planEnv, {
+    label,
+    secrets,
+  });
+  timings.plan = Date.now() - started;
+  started = Date.now();
+  const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], dir, env, { label, secrets });
+  timings.show = Date.now() - started;
+
+  let parsed: any;
+  try {
+    parsed = JSON.parse(show.stdout);
+  } catch (error) {
+    throw new Error(`${label}: terraform show -json printed no JSON (${(error as Error).message}): ${trimOutput(show.stdout)}`);
+  }
+  if (parsed.errored) throw new Error(`${label}: the saved plan is marked errored (in ${dir})`);
+  plannedDirs.add(dir);
+  return {
+    dir,
+    plan: parsed,
+    planJsonText: show.stdout,
+    validateOutput: validate.stdout + validate.stderr,
+    planOutput: plan.stdout + plan.stderr,
+    timings,
+  };
+}
+
+interface StackConfig {
+  requiredProviders: Record<string, any>;
+  awsAliases: string[];
+}
+
+/** What the override and the shared init need from the stack's JSON files. */
+function readStackConfig(dir: string): StackConfig {
+  const requiredProviders: Record<string, any> = {};
+  const aliases = new Set<string>();
+  for (const file of fs.readdirSync(dir).sort()) {
+    if (!file.endsWith(".tf.json") || /(^|_)override\.tf\.json$/.test(file)) continue;
+    let json: any;
+    try {
+      json = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+    } catch (error) {
+      throw new Error(`${file} in ${dir} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (json.module && Object.keys(json.module).length > 0) {
+      throw new Error(`${file}: module blocks need their own terraform init, which this harness does not run`);
+    }
+    for (const block of asArray(json.terraform)) {
+      for (const providers of asArray(block?.required_providers)) Object.assign(requiredProviders, providers);
+    }
+    for (const provider of asArray(json.provider?.aws)) {
+      if (provider?.alias) aliases.add(String(provider.alias));
+    }
+  }
+  if (Object.keys(requiredProviders).length === 0) requiredProviders.aws = { source: "hashicorp/aws" };
+  return { requiredProviders, awsAliases: [...aliases].sort() };
+}
+
+/** The override: offline settings merged into each aws provider block, local state instead of any backend or cloud. */
+function offlineOverride(awsAliases: string[]): any {
+  return {
+    "//": "Written by __tests__/support/terraform.ts: offline aws provider, local state.",
+    terraform: { backend: { local: { path: LOCAL_STATE } } },
+    provider: {
+      // The default configuration may be overridden even when the stack has none; an aliased one
+      // must exist in the stack ("Missing base provider configuration for override").
+      aws: [{ ...OFFLINE_PROVIDER_SETTINGS }, ...awsAliases.map((alias) => ({ alias, ...OFFLINE_PROVIDER_SETTINGS }))],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared init
+// ---------------------------------------------------------------------------------------------
+
+/** The CLI config every terraform process of this harness uses; the same content gives the same file. */
+function writeCliConfig(): string {
+  const mirror = process.env[MIRROR_ENV];
+  let text = "# Written by __tests__/support/terraform.ts.\n";
+  if (mirror) {
+    const root = path.resolve(mirror);
+    if (!fs.statSync(path.join(root, "registry.terraform.io", "hashicorp", "aws"), { throwIfNoEntry: false })?.isDirectory()) {
+      throw new Error(
+        `${MIRROR_ENV}=${mirror} is not a provider mirror: expected ${root}/registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/`,
+      );
+    }
+    text +=
+      "provider_installation {\n" +
+      `  filesystem_mirror {\n    path    = ${JSON.stringify(root)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n` +
+      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n' +
+      "}\n";
+  } else {
+    text += "# Default provider installation (no FARGATE_TF_PLUGIN_MIRROR).\n";
+  }
+  fs.mkdirSync(SHARED_ROOT, { recursive: true });
+  const file = path.join(SHARED_ROOT, `cli-${sha256(text).slice(0, 16)}.tfrc`);
+  if (readIfExists(file) !== text) writeAtomically(file, text);
+  return file;
+}
+
+function sharedInit(requiredProviders: Record<string, any>, cliConfigFile: string): Promise<{ dir: string; ms: number }> {
+  const cliConfig = fs.readFileSync(cliConfigFile, "utf8");
+  const key = sha256(
+    JSON.stringify([HARNESS_VERSION, terraformVersion(), cliConfig, mirrorFingerprint(), sortKeys(requiredProviders)]),
+  ).slice(0, 20);
+  let pending = sharedInits.get(key);
+  if (!pending) {
+    pending = initSharedDir(key, requiredProviders, cliConfigFile);
+    sharedInits.set(key, pending);
+    pending.catch(() => sharedInits.delete(key));
+  }
+  return pending;
+}
+
+async function initSharedDir(key: string, requiredProviders: Record<string, any>, cliConfigFile: string) {
+  const dir = path.join(SHARED_ROOT, `init-${key}`);
+  if (isInitialized(dir)) return { dir, ms: 0 };
+  return withLock(`${dir}.lock`, async () => {
+    if (isInitialized(dir)) return { dir, ms: 0 };
+    const started = Date.now();
+    const staging = `${dir}.staging-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+    fs.mkdirSync(staging, { recursive: true });
+    try {
+      fs.writeFileSync(
+        path.join(staging, "main.tf.json"),
+        JSON.stringify({ terraform: { required_providers: requiredProviders, backend: { local: { path: LOCAL_STATE } } } }, null, 2),
+      );
+      await runTerraform(["init", "-input=false", "-no-color"], staging, terraformEnv(cliConfigFile), {
+        label: "shared init",
+        secrets: [],
+        timeoutMs: INIT_TIMEOUT_MS,
+      });
+      const lock = fs.readFileSync(path.join(staging, ".terraform.lock.hcl"), "utf8");
+      for (const name of Object.keys(requiredProviders)) {
+        if (!lock.includes(`/${providerSource(requiredProviders[name], name)}"`)) {
+          throw new Error(`terraform init in ${staging} did not lock provider ${name}:\n${lock}`);
+        }
+      }
+      fs.writeFileSync(path.join(staging, "READY"), `${new Date().toISOString()}\n`);
+      fs.rmSync(dir, { recursive: true, force: true }); // an incomplete leftover, if any
+      try {
+        fs.renameSync(staging, dir);
+      } catch (error) {
+        if (!isInitialized(dir)) throw error; // else another process won the race: use its dir
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
+      return { dir, ms: Date.now() - started };
+    } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+  });
+}
+
+function isInitialized(dir: string): boolean {
+  return ["READY", ".terraform.lock.hcl", ".terraform/terraform.tfstate", ".terraform/providers"].every((file) =>
+    fs.existsSync(path.join(dir, file)),
+  );
+}
+
+/** Sizes and mtimes of the mirror's files, so a changed mirror gets a fresh init. */
+function mirrorFingerprint(): string[] {
+  const mirror = process.env[MIRROR_ENV];
+  if (!mirror) return [];
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat?.isDirectory() && depth < 6) walk(file, depth + 1);
+      else if (stat?.isFile()) found.push(`${path.relative(mirror, file)}:${stat.size}:${stat.mtimeMs}`);
+    }
+  };
+  walk(path.resolve(mirror), 0);
+  return found.sort();
+}
+
+async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, "owner"), `${process.pid} ${os.hostname()}\n`);
+      break;
+    } catch (error: any) {
+      if (error?.code !== "EEXIST") throw error;
+    }
+    if (lockIsStale(lockDir)) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for the shared terraform init lock ${lockDir}; remove it if no test run uses it`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function lockIsStale(lockDir: string): boolean {
+  const stat = fs.statSync(lockDir, { throwIfNoEntry: false });
+  if (!stat) return false; // released meanwhile: try again
+  const owner = (readIfExists(path.join(lockDir, "owner")) ?? "").trim().split(" ");
+  const pid = parseInt(owner[0] ?? "", 10);
+  if (!pid || owner[1] !== os.hostname()) return Date.now() - stat.mtimeMs > (pid ? LOCK_WAIT_MS : 60_000);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error: any) {
+    return error?.code === "ESRCH";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running terraform
+// ---------------------------------------------------------------------------------------------
+
+/** The environment of every terraform process: the caller's, without TF_* and AWS_* settings. */
+function terraformEnv(cliConfigFile: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || /^(TF_|AWS_)/i.test(name) || /^CHECKPOINT_/i.test(name)) continue;
+    env[name] = value;
+  }
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+interface RunOptions {
+  label: string;
+  secrets: string[];
+  timeoutMs?: number;
+}
+
+function runTerraform(args: string[], cwd: string, env: Record<string, string>, options: RunOptions) {
+  const command = `terraform ${args.join(" ")}`;
+  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      reject(new Error(`${missingTerraformMessage()} (${(error as Error).message})`));
+      return;
+    }
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timeoutMs = options.timeoutMs ?? COMMAND_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
+    child.on("error", (error: any) => {
+      clearTimeout(timer);
+      reject(new Error(error?.code === "ENOENT" ? missingTerraformMessage() : `${command} could not start: ${error?.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const out = Buffer.concat(stdout).toString("utf8");
+      const err = Buffer.concat(stderr).toString("utf8");
+      if (code === 0) {
+        resolve({ stdout: out, stderr: err });
+        return;
+      }
+      const status = timedOut
+        ? `timed out after ${timeoutMs / 1000}s`
+        : code === null
+          ? `was killed by ${signal}`
+          : `failed with exit code ${code}`;
+      const details = redact(err.trim() || out.trim(), options.secrets);
+      reject(new Error(`${options.label}: \`${command}\` ${status} (in ${cwd})\n${trimOutput(details)}${hint(details)}`));
+    });
+  });
+}
+
+function hint(output: string): string {
+  if (/registry\.terraform\.io|Failed to query available provider packages|Failed to install provider/.test(output)) {
+    return `\n(hint: set ${MIRROR_ENV} to a filesystem mirror holding registry.terraform.io/hashicorp/aws, e.g. /opt/tf-plugins, when there is no registry access)`;
+  }
+  if (/IMDS|no valid credential sources|dial tcp|no such host|i\/o timeout/.test(output)) {
+    return "\n(hint: something in the plan tried to reach AWS; data sources and provider lookups cannot run offline)";
+  }
+  return "";
+}
+
+function missingTerraformMessage(): string {
+  return (
+    "Terraform tier: `terraform` was not found on PATH. Install Terraform >= 1.11 " +
+    "(https://developer.hashicorp.com/terraform/install); this tier fails, it does not skip, without it."
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small utilities
+// ---------------------------------------------------------------------------------------------
+
+function newPlanDir(name: string): string {
+  sweepOldPlanDirs();
+  const label = name.replace(/[^A-Za-z0-9_.-]+/g, "-").slice(0, 40) || "stack";
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${PLAN_DIR_PREFIX}${label}-`));
+}
+
+/** Plan dirs left by earlier runs (failed plans, or no cleanup) go after a few hours. */
+function sweepOldPlanDirs(): void {
+  if (sweptOldPlanDirs) return;
+  sweptOldPlanDirs = true;
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    if (!entry.startsWith(PLAN_DIR_PREFIX)) continue;
+    const dir = path.join(os.tmpdir(), entry);
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > STALE_PLAN_DIR_MS) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Files of an earlier local terraform run that must not be copied into a plan dir. */
+function isLocalArtifact(name: string): boolean {
+  return (
+    name === ".terraform" ||
+    name === ".terraform.lock.hcl" ||
+    name === OVERRIDE_FILE ||
+    /\.tfstate(\.backup)?$/.test(name) ||
+    /\.tfplan$/.test(name)
+  );
+}
+
+function synthesizedStackDir(dir: string): string {
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`planSynthesized: expected Terraform JSON or a synthesized outdir, got "${dir.slice(0, 80)}"`);
+  }
+  if (fs.existsSync(path.join(dir, "cdk.tf.json"))) return dir;
+  const stacks = path.join(dir, "stacks");
+  const names = fs.existsSync(stacks) ? fs.readdirSync(stacks) : [];
+  if (names.length !== 1) throw new Error(`planSynthesized: expected one stack under ${stacks}, found ${names.length}`);
+  return path.join(stacks, names[0]);
+}
+
+function findByAddress(items: any[], address: string, where: string): any {
+  const found = items.find((item) => item?.address === address);
+  if (found) return found;
+  const known = items.map((item) => item?.address).slice(0, 50);
+  throw new Error(`no ${address} in ${where}; it has: ${known.join(", ") || "nothing"}`);
+}
+
+function providerSource(requirement: any, name: string): string {
+  const source = String(requirement?.source ?? name);
+  return source.includes("/") ? source.split("/").slice(-2).join("/") : `hashicorp/${source}`;
+}
+
+function redact(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of secrets) result = result.split(secret).join("(redacted)");
+  return result;
+}
+
+function trimOutput(text: string): string {
+  if (text.length <= MAX_ERROR_OUTPUT) return text;
+  const head = text.slice(0, MAX_ERROR_OUTPUT - 2000);
+  return `${head}\n… (${text.length - MAX_ERROR_OUTPUT} characters cut) …\n${text.slice(-2000)}`;
+}
+
+function asArray(value: any): any[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  }
+  return value;
+}
+
+function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error: any) {
+    if (error?.code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}

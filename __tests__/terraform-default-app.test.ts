@@ -1,0 +1,218 @@
+import { readFileSync, readdirSync, rmSync, statSync } from "fs";
+import { join } from "path";
+import { runAppCommand } from "./support/app-command";
+import { decodeJsonencode } from "./support/synth";
+import {
+  PlannedStack,
+  cleanupPlannedStacks,
+  configurationResource,
+  planStack,
+  plannedResource,
+  resourcesOfType,
+  whereTextAppears,
+} from "./support/terraform";
+
+jest.setTimeout(300_000);
+
+// A value no code path could produce: if it shows up anywhere, the secret leaked.
+const SECRET = "canary-4c1e9d-correct-horse-battery-staple";
+
+let outdir: string;
+let planned: PlannedStack;
+let plan: any;
+
+beforeAll(async () => {
+  // The user has the secret exported while synthesizing, as they would before `cdktf deploy`.
+  outdir = runAppCommand({ TF_VAR_password: SECRET });
+  planned = await planStack(join(outdir, "stacks", "hello-fargate"), { vars: { password: SECRET }, name: "default-app" });
+  plan = planned.plan;
+});
+
+afterAll(() => {
+  cleanupPlannedStacks();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+const values = (address: string) => plannedResource(plan, address).values;
+const expression = (address: string, argument: string) => configurationResource(plan, address).expressions[argument];
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const file = join(dir, entry);
+    return statSync(file).isDirectory() ? filesUnder(file) : [file];
+  });
+}
+
+describe("the default app, planned offline by Terraform with the real AWS provider", () => {
+  test("validates, and plans only creations", () => {
+    expect(planned.validateOutput).toContain("The configuration is valid");
+    const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
+    expect([...actions]).toEqual(["create"]);
+    expect(plan.resource_changes).toHaveLength(45);
+  });
+
+  test("the secret's value is nowhere: not in cdktf.out, the plan file, its JSON or Terraform's output", () => {
+    expect(whereInFiles(outdir, SECRET)).toEqual([]);
+    expect(whereInFiles(outdir, "hello.example.com")).not.toEqual([]); // the search does find what is there
+    expect(planned.planJsonText).not.toContain(SECRET);
+    expect(planned.planOutput).not.toContain(SECRET);
+    expect(whereTextAppears(planned, SECRET)).toEqual([]);
+  });
+
+  test("network: a dual-stack VPC, public and private subnets in two zones, a NAT gateway per zone", () => {
+    expect(values("aws_vpc.hello_network")).toMatchObject({ cidr_block: "10.0.0.0/16", assign_generated_ipv6_cidr_block: true });
+    const subnets = resourcesOfType(plan, "aws_subnet").map((subnet) => [subnet.values.availability_zone, subnet.values.cidr_block]);
+    expect(subnets.sort()).toEqual([
+      ["eu-west-1a", "10.0.0.0/20"],
+      ["eu-west-1a", "10.0.128.0/20"],
+      ["eu-west-1b", "10.0.144.0/20"],
+      ["eu-west-1b", "10.0.16.0/20"],
+    ]);
+    expect(resourcesOfType(plan, "aws_nat_gateway")).toHaveLength(2);
+    expect(resourcesOfType(plan, "aws_internet_gateway")).toHaveLength(1);
+  });
+
+  test("cluster with Container Insights, and a log group kept 30 days", () => {
+    expect(values("aws_ecs_cluster.hello_cluster")).toMatchObject({
+      name: "hello",
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    expect(values("aws_cloudwatch_log_group.hello_logs")).toMatchObject({ name: "/ecs/hello", retention_in_days: 30 });
+  });
+
+  test("the secret: a SecureString written only through value_wo, from the ephemeral variable", () => {
+    expect(values("aws_ssm_parameter.hello_secret_password")).toMatchObject({
+      name: "/hello/PASSWORD",
+      type: "SecureString",
+      value_wo: null,
+      value_wo_version: 1,
+    });
+    expect(expression("aws_ssm_parameter.hello_secret_password", "value_wo").references).toEqual(["var.password"]);
+    expect(plan.variables?.password).toBeUndefined(); // ephemeral: not even recorded as a plan input
+  });
+
+  test("IAM: the execution role reads exactly the parameter's ARN; the task role is another role", () => {
+    expect(values("aws_iam_role.hello_task_execution_role").name).toBe("hello-execution");
+    expect(values("aws_iam_role.hello_task_role").name).toBe("hello-task");
+    const policy = decodeJsonencode(expression("aws_iam_role_policy.hello_task_execution_role_policy", "policy").constant_value);
+    expect(policy.Statement).toEqual([
+      { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ["${aws_ssm_parameter.hello_secret_password.arn}"] },
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["${aws_cloudwatch_log_group.hello_logs.arn}:*"] },
+    ]);
+    expect(expression("aws_ecs_task_definition.hello_task", "execution_role_arn").references).toContain("aws_iam_role.hello_task_execution_role");
+    expect(expression("aws_ecs_task_definition.hello_task", "task_role_arn").references).toContain("aws_iam_role.hello_task_role");
+  });
+
+  test("task definition: Fargate, awsvpc, the container with USER plain and PASSWORD from SSM, awslogs", () => {
+    expect(values("aws_ecs_task_definition.hello_task")).toMatchObject({
+      family: "hello",
+      cpu: "256",
+      memory: "512",
+      network_mode: "awsvpc",
+      requires_compatibilities: ["FARGATE"],
+      runtime_platform: [{ operating_system_family: "LINUX", cpu_architecture: "X86_64" }],
+    });
+    const [container] = decodeJsonencode(expression("aws_ecs_task_definition.hello_task", "container_definitions").constant_value);
+    expect(container).toMatchObject({
+      name: "hello",
+      image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+      environment: [{ name: "USER", value: "hello" }],
+      secrets: [{ name: "PASSWORD", valueFrom: "${aws_ssm_parameter.hello_secret_password.arn}" }],
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-region": "eu-west-1" } },
+    });
+  });
+
+  test("load balancer: internet-facing, dual-stack, HTTPS with TLS 1.3/1.2 and the certificate, HTTP redirects", () => {
+    expect(values("aws_lb.hello_load_balancer")).toMatchObject({
+      internal: false,
+      load_balancer_type: "application",
+      ip_address_type: "dualstack",
+      drop_invalid_header_fields: true,
+    });
+    expect(values("aws_lb_target_group.hello_load_balancer_target_group")).toMatchObject({
+      target_type: "ip",
+      port: 80,
+      deregistration_delay: "30",
+      health_check: [expect.objectContaining({ path: "/", matcher: "200-399" })],
+    });
+    expect(values("aws_lb_listener.hello_load_balancer_https_listener")).toMatchObject({
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
+    expect(expression("aws_lb_listener.hello_load_balancer_https_listener", "certificate_arn").references).toContain(
+      "aws_acm_certificate_validation.hello_certificate_issued",
+    );
+    expect(values("aws_lb_listener.hello_load_balancer_http_listener").default_action[0].redirect[0]).toMatchObject({
+      protocol: "HTTPS",
+      status_code: "HTTP_301",
+    });
+    const openPorts = resourcesOfType(plan, "aws_vpc_security_group_ingress_rule")
+      .filter((rule) => rule.values.cidr_ipv4 === "0.0.0.0/0" || rule.values.cidr_ipv6 === "::/0")
+      .map((rule) => rule.values.from_port);
+    expect(openPorts.sort()).toEqual([443, 443, 80, 80]);
+  });
+
+  test("certificate: ACM for the domain, DNS validation records in the zone, the validation resource", () => {
+    expect(values("aws_acm_certificate.hello_certificate")).toMatchObject({ domain_name: "hello.example.com", validation_method: "DNS" });
+    expect(plannedResource(plan, 'aws_route53_record.hello_certificate_validation["hello.example.com"]').values).toMatchObject({
+      ttl: 60,
+      allow_overwrite: true,
+    });
+    expect(resourcesOfType(plan, "aws_acm_certificate_validation")).toHaveLength(1);
+  });
+
+  test("DNS: the zone, and alias A and AAAA records to the load balancer", () => {
+    expect(values("aws_route53_zone.hello_zone").name).toBe("hello.example.com");
+    for (const type of ["a", "aaaa"]) {
+      expect(values(`aws_route53_record.hello_dns_${type}`)).toMatchObject({
+        name: "hello.example.com",
+        type: type.toUpperCase(),
+        alias: [expect.objectContaining({ evaluate_target_health: true })],
+      });
+    }
+  });
+
+  test("service: Fargate, private subnets, no public IP, rolls back, behind the target group after the listeners", () => {
+    expect(values("aws_ecs_service.hello_service")).toMatchObject({
+      name: "hello",
+      launch_type: "FARGATE",
+      desired_count: 2,
+      deployment_minimum_healthy_percent: 100,
+      deployment_maximum_percent: 200,
+      deployment_circuit_breaker: [{ enable: true, rollback: true }],
+      network_configuration: [expect.objectContaining({ assign_public_ip: false })],
+      load_balancer: [expect.objectContaining({ container_name: "hello", container_port: 80 })],
+    });
+    expect(configurationResource(plan, "aws_ecs_service.hello_service").depends_on).toEqual([
+      "aws_lb_listener.hello_load_balancer_https_listener",
+      "aws_lb_listener.hello_load_balancer_http_listener",
+    ]);
+  });
+
+  test("every resource carries the stack's tags", () => {
+    const untagged = plan.resource_changes
+      .filter((change: any) => change.change.after && "tags_all" in change.change.after)
+      .filter((change: any) => change.change.after.tags_all?.ManagedBy !== "fargate-as-code")
+      .map((change: any) => change.address);
+    expect(untagged).toEqual([]);
+  });
+
+  test("outputs: URL, load balancer, cluster, service, log group, name servers, secret parameter names", () => {
+    expect(Object.keys(plan.output_changes).sort()).toEqual([
+      "hello_cluster_name",
+      "hello_load_balancer_dns_name",
+      "hello_log_group_name",
+      "hello_name_servers",
+      "hello_secret_parameter_names",
+      "hello_service_name",
+      "hello_url",
+    ]);
+    expect(plan.output_changes.hello_url.after).toBe("https://hello.example.com");
+    expect(plan.output_changes.hello_secret_parameter_names.after).toEqual({ PASSWORD: "/hello/PASSWORD" });
+  });
+});
+
+function whereInFiles(dir: string, text: string): string[] {
+  return filesUnder(dir).filter((file) => readFileSync(file, "utf8").includes(text));
+}
