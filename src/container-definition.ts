@@ -85,12 +85,30 @@ export interface ContainerDefinitionProps extends Pick<EcsContainerDefinition, F
 }
 
 const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
-/** `[registry/]path[:tag][@digest]`, as Docker parses an image reference. */
+/**
+ * `[registry/]path[:tag][@digest]`, as Docker parses an image reference: the first part is a registry only
+ * when it has a `.` or a port, or is `localhost`; the path is lowercase.
+ */
 const IMAGE_REFERENCE =
-  /^(?:((?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+  /^(?:((?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(?::\d+)?|[a-zA-Z0-9-]+:\d+|localhost)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 const CONTAINER_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
-/** Words in an environment variable name that say its value is a secret. */
-const SECRET_LOOKING_NAME = /(^|_)(PASSWORD|PASSWD|PASS|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)(_|$)/i;
+/**
+ * A word of an environment variable name that says its value is a secret: one that ends in a secret term
+ * (`PGPASSWORD`, `JWTSECRET`, `AUTHTOKEN`) but not one that merely starts with it (`SECRETARY`, `TOKENIZER`).
+ */
+const SECRET_WORD =
+  /^(?:[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|SECRETKEY|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY|CREDENTIALS?)|PASS)$/;
+
+/** `DB_PASSWORD`, `dbPassword`, `PGPASSWORD`, `API_KEY`: words split at `_` and camelCase, and adjacent pairs. */
+function looksSecret(variable: string): boolean {
+  const words = variable
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
+  const pairs = words.slice(1).map((word, index) => words[index] + word);
+  return [...words, ...pairs].some((word) => SECRET_WORD.test(word));
+}
 
 /** Container definition fields Fargate refuses, and what to do instead. */
 const FARGATE_REJECTED_FIELDS: Record<string, string> = {
@@ -250,12 +268,12 @@ export class ContainerDefinition extends Construct {
       });
       return;
     }
-    const [, , , tag, digest] = reference;
+    const [, registry, path, tag, digest] = reference;
     if (!digest && (!tag || tag === "latest")) {
       Annotations.of(this).addWarning(
         `image is "${image}": ${tag ? "the tag latest" : "no tag (so latest)"} is mutable, so a task replaced later ` +
           `may run other code than the one deployed, and Terraform sees no change to roll out. ` +
-          `Fix: pin a version tag or a digest, e.g. "${reference[2]}:1.2.3"`,
+          `Fix: pin a version tag or a digest, e.g. "${registry ? `${registry}/` : ""}${path}:1.2.3"`,
       );
     }
   }
@@ -269,7 +287,7 @@ export class ContainerDefinition extends Construct {
           allowed: "a variable is either plain (`environment`) or secret (`secrets`), not both",
           fix: `remove ${variable} from \`environment\``,
         });
-      } else if (SECRET_LOOKING_NAME.test(variable) && !notSecret.includes(variable)) {
+      } else if (looksSecret(variable) && !notSecret.includes(variable)) {
         reportInvalid(this, {
           field: `environment.${variable}`,
           allowed: "its name says it holds a secret, and a plain value is readable in the task definition, the synthesized JSON and Terraform state",

@@ -44,9 +44,16 @@ export class TaskExecutionRole extends TaskRole {
 
   /** What this role lacks to read `secret`, as `action on resource` lines; empty when it can. */
   missingSecretGrants(secret: ISecret): string[] {
-    const needed = [{ action: "ssm:GetParameters", resource: secret.parameterArn, what: `parameter ${secret.parameterName}` }];
-    if (secret.kmsKeyArn) needed.push({ action: "kms:Decrypt", resource: secret.kmsKeyArn, what: `key ${secret.kmsKeyArn}` });
-    return needed.filter(({ action, resource }) => !this.allows(action, resource)).map(({ action, what }) => `${action} on ${what}`);
+    const missing: string[] = [];
+    const inAccount = secret.parameterArnInAccount;
+    const readable =
+      this.allows("ssm:GetParameters", secret.parameterArn) ||
+      (inAccount !== undefined && this.allows("ssm:GetParameters", (pattern) => inAccount(accountOf(pattern))));
+    if (!readable) missing.push(`ssm:GetParameters on parameter ${secret.parameterName}`);
+    if (secret.kmsKeyArn && !this.allows("kms:Decrypt", secret.kmsKeyArn)) {
+      missing.push(`kms:Decrypt on key ${secret.kmsKeyArn}`);
+    }
+    return missing;
   }
 
   /** Create log streams and put log events in a log group. */
@@ -68,4 +75,10 @@ export class TaskExecutionRole extends TaskRole {
       resources: [repositoryArn],
     });
   }
+}
+
+/** The account an ARN pattern names, or a stand-in any account wildcard matches. */
+function accountOf(arnPattern: string): string {
+  const account = arnPattern.split(":")[4];
+  return account && /^\d{12}$/.test(account) ? account : "000000000000";
 }

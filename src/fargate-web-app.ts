@@ -115,7 +115,9 @@ export interface FargateWebAppProps {
   readonly deletionProtection?: boolean;
 }
 
-const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log group, parameters. */
+const APP_NAME = /^(?!internal-)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const STAND_IN_NAME = "invalid-name";
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
@@ -140,7 +142,7 @@ export class FargateWebApp extends Construct {
     super(scope, id);
     this.validate(props);
     // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
-    const name = APP_NAME.test(props.name) ? props.name : props.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+    const name = APP_NAME.test(props.name) ? props.name : STAND_IN_NAME;
     const port = props.port ?? 80;
 
     this.network = props.network ?? new Network(this, "network", { name, ...props.networkOptions });
@@ -229,7 +231,8 @@ export class FargateWebApp extends Construct {
       reportInvalid(this, {
         field: "name",
         value: props.name,
-        allowed: "2 to 32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
+        allowed:
+          "2 to 32 lowercase letters, digits and hyphens, starting with a letter (not internal-) and not ending with a hyphen",
         fix: "choose a short name such as \"hello-web\"",
       });
     }

@@ -112,6 +112,7 @@ export class Network extends Construct implements INetwork {
         allowed: `the VPC is split into public and private halves of ${PRIVATE_SUBNET_OFFSET} subnets each`,
         fix: `list ${PRIVATE_SUBNET_OFFSET} zones or fewer`,
       });
+      this.availabilityZones = this.availabilityZones.slice(0, PRIVATE_SUBNET_OFFSET);
     }
     const repeated = zones?.filter((zone, index) => zones.findIndex((other) => other.slice(-1) === zone.slice(-1)) !== index);
     if (repeated?.length) {

@@ -11,6 +11,11 @@ export interface ISecret {
   readonly parameterArn: string;
   /** The customer managed KMS key that encrypts it, if any: readers need `kms:Decrypt` on it. */
   readonly kmsKeyArn?: string;
+  /**
+   * The ARN the parameter has in a given account, when `parameterArn` is known only at apply: lets synth
+   * see that a grant such as `arn:aws:ssm:eu-west-1:123456789012:parameter/app/*` covers it.
+   */
+  readonly parameterArnInAccount?: (account: string) => string;
 }
 
 export interface SecretParameterProps {
@@ -81,14 +86,19 @@ export class SecretParameter extends Construct implements ISecret {
     const caller =
       (stack.node.tryFindChild("current_account") as DataAwsCallerIdentity | undefined) ??
       new DataAwsCallerIdentity(stack, "current_account");
-    const parameterArn = `arn:${partitionOf(region ?? "")}:ssm:${region}:${caller.accountId}:parameter/${parameterName.replace(/^\//, "")}`;
-    return { parameterArn, parameterName, kmsKeyArn: options.kmsKeyArn };
+    return {
+      parameterArn: parameterArn(region ?? "", caller.accountId, parameterName),
+      parameterName,
+      kmsKeyArn: options.kmsKeyArn,
+      parameterArnInAccount: region ? (account) => parameterArn(region, account, parameterName) : undefined,
+    };
   }
 
   public readonly parameter: SsmParameter;
   public readonly parameterName: string;
   public readonly parameterArn: string;
   public readonly kmsKeyArn?: string;
+  public readonly parameterArnInAccount?: (account: string) => string;
   /** The ephemeral Terraform variable the value is read from. */
   public readonly variable: TerraformVariable;
 
@@ -134,6 +144,10 @@ export class SecretParameter extends Construct implements ISecret {
         props.description ?? `Secret ${props.parameterName}, set through TF_VAR_${variableName}`,
     });
     this.parameterName = props.parameterName;
+    const region = providerRegion(this);
+    if (region) {
+      this.parameterArnInAccount = (account) => parameterArn(region, account, props.parameterName);
+    }
     this.parameterArn = this.parameter.arn;
   }
 
@@ -158,3 +172,7 @@ export class SecretParameter extends Construct implements ISecret {
 
 /** Terraform variable names taken by secret parameters, per stack. */
 const variableOwners = new WeakMap<TerraformStack, Map<string, string>>();
+
+function parameterArn(region: string, account: string, parameterName: string): string {
+  return `arn:${partitionOf(region)}:ssm:${region}:${account}:parameter/${parameterName.replace(/^\//, "")}`;
+}

@@ -100,13 +100,16 @@ export class TaskRole extends Construct {
 
   /**
    * Whether a statement attached through this project allows `action` on `resource`. IAM's `*` and `?`
-   * wildcards count; what is attached to the role outside this project cannot be seen.
+   * wildcards count; what is attached to the role outside this project cannot be seen. `resource` may be
+   * a function of each statement's resource pattern, for an ARN whose account only Terraform knows.
    */
-  allows(action: string, resource: string): boolean {
+  allows(action: string, resource: string | ((pattern: string) => string)): boolean {
     return [...this.statements.values()].some(
       (statement) =>
         [...statement.actions].some((pattern) => wildcardMatches(pattern.toLowerCase(), action.toLowerCase())) &&
-        [...statement.resources].some((pattern) => wildcardMatches(pattern, resource)),
+        [...statement.resources].some((pattern) =>
+          wildcardMatches(pattern, typeof resource === "string" ? resource : resource(pattern)),
+        ),
     );
   }
 
