@@ -34,7 +34,7 @@ describe("FargateWebApp defaults", () => {
       aws_internet_gateway: 1,
       aws_nat_gateway: 2,
       aws_ecs_cluster: 1,
-      aws_cloudwatch_log_group: 1,
+      aws_cloudwatch_log_group: 2,
       aws_ssm_parameter: 1,
       aws_iam_role: 2,
       aws_iam_role_policy: 1,
@@ -47,6 +47,9 @@ describe("FargateWebApp defaults", () => {
       aws_route53_zone: 1,
       aws_route53_record: 3,
       aws_ecs_service: 1,
+      aws_cloudwatch_event_rule: 1,
+      aws_cloudwatch_event_target: 1,
+      aws_cloudwatch_metric_alarm: 2,
     });
   });
 
@@ -113,7 +116,7 @@ describe("FargateWebApp defaults", () => {
   });
 
   test("writes container logs to a log group kept 30 days", () => {
-    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/ecs/hello", retention_in_days: 30 });
+    expect(resourcesOf(json, "aws_cloudwatch_log_group").hello_logs).toMatchObject({ name: "/ecs/hello", retention_in_days: 30 });
     expect(containers(json)[0].logConfiguration.options["awslogs-group"]).toBe("${aws_cloudwatch_log_group.hello_logs.name}");
   });
 
@@ -125,6 +128,7 @@ describe("FargateWebApp defaults", () => {
       "hello_name_servers",
       "hello_secret_parameter_names",
       "hello_service_name",
+      "hello_stopped_tasks_log_group_name",
       "hello_url",
     ]);
     expect(json.output?.hello_url.value).toBe("https://hello.example.com");
@@ -252,8 +256,69 @@ describe("FargateWebApp options", () => {
       load_balancer: [{ container_port: 8080, container_name: "hello" }],
     });
     expect(onlyResource(json, "aws_lb_target_group")).toMatchObject({ port: 8080, health_check: { path: "/healthz" } });
-    expect(onlyResource(json, "aws_cloudwatch_log_group").retention_in_days).toBe(90);
+    expect(resourcesOf(json, "aws_cloudwatch_log_group").hello_logs.retention_in_days).toBe(90);
     expect(onlyResource(json, "aws_lb").enable_deletion_protection).toBe(true);
+  });
+});
+
+describe("FargateWebApp deployment visibility", () => {
+  test("by default: steady-state wait with the rollback postcondition, stopped-task events and two alarms, no SNS", () => {
+    const json = synthApp();
+    const service = onlyResource(json, "aws_ecs_service");
+    expect(service.wait_for_steady_state).toBe(true);
+    expect(service.lifecycle.postcondition).toHaveLength(1);
+    expect(service.alarms).toBeUndefined();
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_metric_alarm")).sort()).toEqual([
+      "hello_alarms_target_5xx",
+      "hello_alarms_unhealthy_targets",
+    ]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["hello_service_stopped_tasks"]);
+    expect(resourcesOf(json, "aws_sns_topic")).toEqual({});
+  });
+
+  test("each part can be switched off", () => {
+    const json = synthApp({ alarms: false, stoppedTaskEvents: false, waitForSteadyState: false });
+    expect(resourcesOf(json, "aws_cloudwatch_metric_alarm")).toEqual({});
+    expect(resourcesOf(json, "aws_cloudwatch_event_rule")).toEqual({});
+    expect(json.output?.hello_stopped_tasks_log_group_name).toBeUndefined();
+    const service = onlyResource(json, "aws_ecs_service");
+    expect(service.wait_for_steady_state).toBe(false);
+    expect(service.lifecycle).toBeUndefined();
+  });
+
+  test("rollbackOnAlarm makes both alarms the service's deployment alarms", () => {
+    const json = synthApp({ rollbackOnAlarm: true, target5xxPerMinute: 25, deploymentTimeoutMinutes: 30 });
+    expect(onlyResource(json, "aws_ecs_service")).toMatchObject({
+      alarms: {
+        alarm_names: [
+          "${aws_cloudwatch_metric_alarm.hello_alarms_unhealthy_targets.alarm_name}",
+          "${aws_cloudwatch_metric_alarm.hello_alarms_target_5xx.alarm_name}",
+        ],
+        enable: true,
+        rollback: true,
+      },
+      timeouts: { create: "30m", update: "30m" },
+    });
+    expect(resourcesOf(json, "aws_cloudwatch_metric_alarm").hello_alarms_target_5xx.threshold).toBe(25);
+  });
+
+  test("rollbackOnAlarm without alarms is refused", () => {
+    expect(synthErrors((stack) => new FargateWebApp(stack, "hello", { ...minimal, alarms: false, rollbackOnAlarm: true }))).toEqual([
+      "[test/hello] rollbackOnAlarm: deployments roll back on the app's alarms, and `alarms` is false. Fix: leave `alarms` on, or drop `rollbackOnAlarm`",
+    ]);
+  });
+
+  test("alert emails: a topic that the alarms and the stopped-task rule publish to", () => {
+    const json = synthApp({ alertEmails: ["ops@example.com", "dev@example.com"] });
+    expect(onlyResource(json, "aws_sns_topic").name).toBe("hello-alerts");
+    expect(Object.values(resourcesOf(json, "aws_sns_topic_subscription")).map((subscription) => subscription.endpoint)).toEqual([
+      "ops@example.com",
+      "dev@example.com",
+    ]);
+    for (const alarm of Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"))) {
+      expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.hello_alerts.arn}"]);
+    }
+    expect(resourcesOf(json, "aws_cloudwatch_event_target").hello_service_stopped_tasks_to_topic.arn).toBe("${aws_sns_topic.hello_alerts.arn}");
   });
 });
 

@@ -20,6 +20,7 @@ const SECRET = "canary-4c1e9d-correct-horse-battery-staple";
 let outdir: string;
 let planned: PlannedStack;
 let plan: any;
+const plannedDir = () => planned.dir;
 
 beforeAll(async () => {
   // The user has the secret exported while synthesizing, as they would before `cdktf deploy`.
@@ -48,7 +49,7 @@ describe("the default app, planned offline by Terraform with the real AWS provid
     expect(planned.validateOutput).toContain("The configuration is valid");
     const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
     expect([...actions]).toEqual(["create"]);
-    expect(plan.resource_changes).toHaveLength(45);
+    expect(plan.resource_changes).toHaveLength(51);
   });
 
   test("the secret's value is nowhere: not in cdktf.out, the plan file, its JSON or Terraform's output", () => {
@@ -190,6 +191,51 @@ describe("the default app, planned offline by Terraform with the real AWS provid
     ]);
   });
 
+  test("a bad deploy fails apply: steady-state wait, circuit breaker with rollback, and the rollback postcondition", () => {
+    expect(values("aws_ecs_service.hello_service")).toMatchObject({
+      wait_for_steady_state: true,
+      timeouts: { create: "20m", update: "20m" },
+      deployment_circuit_breaker: [{ enable: true, rollback: true }],
+      health_check_grace_period_seconds: 30,
+    });
+    // Terraform's plan JSON leaves lifecycle conditions out: read them from the configuration Terraform
+    // just validated and planned without error.
+    const configuration = JSON.parse(readFileSync(join(plannedDir(), "cdk.tf.json"), "utf8"));
+    const [postcondition] = configuration.resource.aws_ecs_service.hello_service.lifecycle.postcondition;
+    expect(postcondition.condition).toBe("${(self.task_definition == aws_ecs_task_definition.hello_task.arn)}");
+    expect(postcondition.error_message).toMatch(/^The deployment of service hello was rolled back: ECS is running \$\{self.task_definition\}/);
+    expect(postcondition.error_message).toContain("/aws/events/ecs/hello/stopped-tasks");
+  });
+
+  test("stopped tasks are kept: an EventBridge rule for this service's STOPPED tasks, delivered to a log group", () => {
+    // The pattern names the cluster's ARN, known only at apply: read it from the configuration.
+    const pattern = decodeJsonencode(expression("aws_cloudwatch_event_rule.hello_service_stopped_tasks", "event_pattern").constant_value);
+    expect(pattern).toMatchObject({
+      source: ["aws.ecs"],
+      "detail-type": ["ECS Task State Change"],
+      detail: { clusterArn: ["${aws_ecs_cluster.hello_cluster.arn}"], group: ["service:hello"], lastStatus: ["STOPPED"] },
+    });
+    expect(expression("aws_cloudwatch_event_target.hello_service_stopped_tasks_to_logs", "arn").references).toContain(
+      "aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group",
+    );
+    expect(values("aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello/stopped-tasks");
+    expect(resourcesOfType(plan, "aws_cloudwatch_log_resource_policy")).toHaveLength(1);
+  });
+
+  test("alarms on unhealthy targets and on target 5xx", () => {
+    expect(values("aws_cloudwatch_metric_alarm.hello_alarms_unhealthy_targets")).toMatchObject({
+      alarm_name: "hello-unhealthy-targets",
+      namespace: "AWS/ApplicationELB",
+      metric_name: "UnHealthyHostCount",
+      threshold: 0,
+    });
+    expect(values("aws_cloudwatch_metric_alarm.hello_alarms_target_5xx")).toMatchObject({
+      alarm_name: "hello-target-5xx",
+      metric_name: "HTTPCode_Target_5XX_Count",
+      threshold: 10,
+    });
+  });
+
   test("every resource carries the stack's tags", () => {
     const untagged = plan.resource_changes
       .filter((change: any) => change.change.after && "tags_all" in change.change.after)
@@ -206,6 +252,7 @@ describe("the default app, planned offline by Terraform with the real AWS provid
       "hello_name_servers",
       "hello_secret_parameter_names",
       "hello_service_name",
+      "hello_stopped_tasks_log_group_name",
       "hello_url",
     ]);
     expect(plan.output_changes.hello_url.after).toBe("https://hello.example.com");

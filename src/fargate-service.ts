@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
+import { Lazy, Op, ref } from "cdktf";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -10,6 +10,7 @@ import { LoadBalancer } from "./load-balancer";
 import { FargateTaskDefinition } from "./task-definition";
 import { MAIN_RESOURCE_ID } from "./naming";
 import { reportInvalid } from "./validation";
+import { StoppedTaskEvents, stoppedTasksLogGroupName } from "./stopped-task-events";
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */
@@ -43,6 +44,33 @@ export interface FargateServiceProps {
    * @default 30
    */
   readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * Make `terraform apply` wait until the deployment has finished, and fail when ECS rolled it back
+   * (the circuit breaker's rollback otherwise leaves apply green while the old task definition runs).
+   * @default true
+   */
+  readonly waitForSteadyState?: boolean;
+  /**
+   * Minutes `terraform apply` waits for the deployment before it fails.
+   * @default 20
+   */
+  readonly deploymentTimeoutMinutes?: number;
+  /**
+   * CloudWatch alarms that fail, and roll back, a deployment when they go off during it.
+   * @default none: only the circuit breaker (tasks that never become healthy) rolls back
+   */
+  readonly deploymentAlarmNames?: string[];
+  /**
+   * Keep every stopped task's reason and exit codes in a log group, through an EventBridge rule
+   * (`StoppedTaskEvents`).
+   * @default true
+   */
+  readonly stoppedTaskEvents?: boolean;
+  /**
+   * SNS topic that also gets each stopped task's event.
+   * @default none
+   */
+  readonly alertTopicArn?: string;
 }
 
 /**
@@ -59,6 +87,7 @@ export class FargateService extends Construct {
   public readonly service: EcsService;
   public readonly securityGroup: SecurityGroup;
   public readonly serviceName: string;
+  public readonly stoppedTaskEvents?: StoppedTaskEvents;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -77,6 +106,16 @@ export class FargateService extends Construct {
     });
 
     this.validateDeployment(props);
+    if (props.stoppedTaskEvents !== false) {
+      this.stoppedTaskEvents = new StoppedTaskEvents(this, "stopped_tasks", {
+        name: props.name,
+        clusterArn: props.cluster.clusterArn,
+        serviceName: props.name,
+        topicArn: props.alertTopicArn,
+      });
+    }
+    const waitForSteadyState = props.waitForSteadyState ?? true;
+    const timeout = `${props.deploymentTimeoutMinutes ?? 20}m`;
     const loadBalancer = props.loadBalancer;
     if (loadBalancer) {
       this.admitLoadBalancer(loadBalancer, id, props.name);
@@ -93,6 +132,18 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: props.minimumHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maximumPercent ?? 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms: props.deploymentAlarmNames?.length
+        ? { alarmNames: props.deploymentAlarmNames, enable: true, rollback: true }
+        : undefined,
+      waitForSteadyState,
+      timeouts: waitForSteadyState ? { create: timeout, update: timeout } : undefined,
+      lifecycle: waitForSteadyState
+        ? {
+            postcondition: [
+              rolledBackCheck(props.taskDefinition, props.name, this.stoppedTaskEvents && stoppedTasksLogGroupName(props.name)),
+            ],
+          }
+        : undefined,
       networkConfiguration: {
         subnets: props.network.privateSubnetIds,
         securityGroups: [this.securityGroup.id],
@@ -124,6 +175,7 @@ export class FargateService extends Construct {
     integerIn("desiredCount", props.desiredCount, 0, MAX_DESIRED_COUNT, "2 or more keep the app up when a zone or a task fails");
     integerIn("minimumHealthyPercent", props.minimumHealthyPercent, 0, 100, "100 keeps full capacity during deployments");
     integerIn("maximumPercent", props.maximumPercent, 100, MAX_PERCENT, "200 lets a deployment start a full new set of tasks first");
+    integerIn("deploymentTimeoutMinutes", props.deploymentTimeoutMinutes, 1, 180, "20 minutes covers most deployments");
     integerIn(
       "healthCheckGracePeriodSeconds",
       props.healthCheckGracePeriodSeconds,
@@ -176,4 +228,22 @@ function targetChainErrors(taskDefinition: FargateTaskDefinition, loadBalancer: 
       `"${container.containerName}" maps ${ports.length ? `port ${ports.join(", ")}` : "no port"}. ` +
       `Fix: add { containerPort: ${loadBalancer.targetPort} } to its portMappings, or set the load balancer's targetPort to the port it listens on`,
   ];
+}
+
+/**
+ * After apply, the service must run the task definition this apply registered. When the circuit breaker
+ * rolled the deployment back, ECS is on the previous one: fail loudly instead of reporting success. On a
+ * first deployment there is nothing to roll back to, and the two are the same.
+ */
+function rolledBackCheck(taskDefinition: FargateTaskDefinition, serviceName: string, stoppedTasksLogGroup?: string) {
+  const where = stoppedTasksLogGroup
+    ? `the stopped tasks' reasons in the log group ${stoppedTasksLogGroup}, or the service's events in the ECS console`
+    : "the service's events and stopped tasks in the ECS console";
+  return {
+    condition: Op.eq(ref("self.task_definition"), taskDefinition.taskDefinition.arn),
+    errorMessage:
+      `The deployment of service ${serviceName} was rolled back: ECS is running \${self.task_definition}, not the task ` +
+      `definition this apply registered, because the new tasks never became healthy (deployment circuit breaker) ` +
+      `or a deployment alarm went off. Run \`npm run status\` for the reasons and the fix, or read ${where}.`,
+  };
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import { AlertTopic } from "./alert-topic";
 import { AliasRecords } from "./alias-records";
 import { Certificate, ICertificate } from "./certificate";
 import { Cluster, ICluster } from "./cluster";
@@ -11,6 +12,7 @@ import { INetwork, Network, NetworkProps } from "./network";
 import { ISecret, SecretParameter, SecretParameterProps } from "./secret-parameter";
 import { CpuArchitecture, FargateTaskDefinition } from "./task-definition";
 import { TaskExecutionRole } from "./execution-role";
+import { ServiceAlarms } from "./service-alarms";
 import { reportInvalid } from "./validation";
 
 /** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
@@ -113,6 +115,41 @@ export interface FargateWebAppProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Make `terraform apply` wait for each deployment, and fail when ECS rolled it back.
+   * @default true
+   */
+  readonly waitForSteadyState?: boolean;
+  /**
+   * Minutes `terraform apply` waits for a deployment.
+   * @default 20
+   */
+  readonly deploymentTimeoutMinutes?: number;
+  /**
+   * Keep every stopped task's reason in the log group `/aws/events/ecs/<name>/stopped-tasks`.
+   * @default true
+   */
+  readonly stoppedTaskEvents?: boolean;
+  /**
+   * CloudWatch alarms on unhealthy targets and on target 5xx responses.
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * Target 5xx responses a minute that, in 3 of 5 minutes, set off the 5xx alarm.
+   * @default 10
+   */
+  readonly target5xxPerMinute?: number;
+  /**
+   * Roll back a deployment during which an alarm goes off (the service's deployment alarms).
+   * @default false
+   */
+  readonly rollbackOnAlarm?: boolean;
+  /**
+   * Email addresses for alerts: an SNS topic gets the stopped tasks and the alarms.
+   * @default none: no topic
+   */
+  readonly alertEmails?: string[];
 }
 
 /** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log group, parameters. */
@@ -135,6 +172,7 @@ export class FargateWebApp extends Construct {
   public readonly certificate: ICertificate;
   public readonly loadBalancer: LoadBalancer;
   public readonly service: FargateService;
+  public readonly alarms?: ServiceAlarms;
   /** `https://<domain>` */
   public readonly url: string;
 
@@ -199,6 +237,25 @@ export class FargateWebApp extends Construct {
       target: this.loadBalancer,
       ipv6: this.loadBalancer.dualStack,
     });
+    const alertTopic = props.alertEmails?.length
+      ? new AlertTopic(this, "alerts", { name: `${name}-alerts`, emails: props.alertEmails })
+      : undefined;
+    this.alarms =
+      props.alarms === false
+        ? undefined
+        : new ServiceAlarms(this, "alarms", {
+            name,
+            loadBalancer: this.loadBalancer,
+            target5xxPerMinute: props.target5xxPerMinute,
+            actions: alertTopic && [alertTopic.topicArn],
+          });
+    if (props.rollbackOnAlarm && !this.alarms) {
+      reportInvalid(this, {
+        field: "rollbackOnAlarm",
+        allowed: "deployments roll back on the app's alarms, and `alarms` is false",
+        fix: "leave `alarms` on, or drop `rollbackOnAlarm`",
+      });
+    }
     this.service = new FargateService(this, "service", {
       name,
       cluster: this.cluster,
@@ -206,6 +263,11 @@ export class FargateWebApp extends Construct {
       network: this.network,
       loadBalancer: this.loadBalancer,
       desiredCount: props.desiredCount,
+      waitForSteadyState: props.waitForSteadyState,
+      deploymentTimeoutMinutes: props.deploymentTimeoutMinutes,
+      deploymentAlarmNames: props.rollbackOnAlarm ? this.alarms?.alarmNames : undefined,
+      stoppedTaskEvents: props.stoppedTaskEvents,
+      alertTopicArn: alertTopic?.topicArn,
     });
     this.url = `https://${props.domain}`;
 
@@ -221,6 +283,9 @@ export class FargateWebApp extends Construct {
       "SSM parameters read as secret environment variables",
       Object.fromEntries(Object.entries(this.secrets).map(([variable, secret]) => [variable, secret.parameterName])),
     );
+    if (this.service.stoppedTaskEvents) {
+      output("stopped_tasks_log_group_name", "Why each task stopped (EventBridge)", this.service.stoppedTaskEvents.logGroup.name);
+    }
     if (this.hostedZone instanceof HostedZone) {
       output("name_servers", `Set these at the registrar of ${props.domain}`, this.hostedZone.nameServers);
     }

@@ -1,3 +1,4 @@
+export * from "./alert-topic";
 export * from "./alias-records";
 export * from "./certificate";
 export * from "./cluster";
@@ -12,5 +13,7 @@ export * from "./load-balancer";
 export * from "./log-group";
 export * from "./network";
 export * from "./secret-parameter";
+export * from "./service-alarms";
+export * from "./stopped-task-events";
 export * from "./task-definition";
 export * from "./task-role";
