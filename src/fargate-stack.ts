@@ -2,6 +2,7 @@ import { Construct, Node } from "constructs";
 import { TerraformElement, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MAIN_RESOURCE_ID, snakeCase } from "./naming";
+import { StateBackend, backendFromEnvironment, configureBackend } from "./backend";
 
 export interface FargateStackProps {
   /** AWS region everything is created in. */
@@ -12,6 +13,12 @@ export interface FargateStackProps {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Where Terraform keeps this stack's state: local, S3, or Terraform Cloud.
+   * @default Terraform Cloud when TF_CLOUD_ORGANIZATION is set at synth (see `backendFromEnvironment`),
+   * else a local `terraform.<stack>.tfstate` in the project folder
+   */
+  readonly backend?: StateBackend;
 }
 
 /**
@@ -31,6 +38,7 @@ export class FargateStack extends TerraformStack {
       region: props.region,
       defaultTags: [{ tags: { ...props.tags, ManagedBy: "fargate-as-code", Stack: id } }],
     });
+    configureBackend(this, props.backend ?? backendFromEnvironment() ?? { type: "local" }, props.region);
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {

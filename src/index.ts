@@ -1,5 +1,6 @@
 export * from "./alert-topic";
 export * from "./alias-records";
+export * from "./backend";
 export * from "./certificate";
 export * from "./cluster";
 export * from "./container-definition";

@@ -148,6 +148,22 @@ export async function planSynthesized(cdkTfJson: string, options: PlanOptions = 
   return planInDir(dir, options);
 }
 
+/**
+ * Checks a synthesized stack dir as it is, backend block included (no override): copies it to a fresh
+ * temp dir, runs `terraform init -backend=false` and `terraform validate`; returns what validate printed.
+ * For backends (cloud, s3) that `plan` cannot reach offline.
+ */
+export async function validateWithBackend(stackDir: string, name = "validate"): Promise<string> {
+  terraformVersion();
+  const dir = newPlanDir(name);
+  fs.cpSync(path.resolve(stackDir), dir, { recursive: true, filter: (from) => !isLocalArtifact(path.basename(from)) });
+  const env = terraformEnv(writeCliConfig());
+  await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env, { label: name, secrets: [] });
+  const validate = await runTerraform(["validate", "-no-color"], dir, env, { label: name, secrets: [] });
+  plannedDirs.add(dir);
+  return validate.stdout + validate.stderr;
+}
+
 /** Removes a planned stack's temp dir. */
 export function removePlannedStack(planned: PlannedStack): void {
   fs.rmSync(planned.dir, { recursive: true, force: true });

@@ -1,0 +1,87 @@
+import { readFileSync, rmSync } from "fs";
+import { join } from "path";
+import { Testing } from "cdktf";
+import { FargateStack, backendFromEnvironment } from "../src";
+import { runAppCommand } from "./support/app-command";
+import { cleanupPlannedStacks, validateWithBackend } from "./support/terraform";
+
+jest.setTimeout(300_000);
+
+const outdirs: string[] = [];
+afterAll(() => {
+  cleanupPlannedStacks();
+  outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
+
+function synthDefaultApp(env: Record<string, string>) {
+  const outdir = runAppCommand(env);
+  outdirs.push(outdir);
+  const stackDir = join(outdir, "stacks", "hello-fargate");
+  return { stackDir, terraform: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform };
+}
+
+describe("state backends", () => {
+  test("with TF_CLOUD_ORGANIZATION at synth: a cloud block Terraform accepts, one workspace per stack", async () => {
+    const { stackDir, terraform } = synthDefaultApp({
+      TF_CLOUD_ORGANIZATION: "acme",
+      TF_CLOUD_PROJECT: "web",
+      FARGATE_WORKSPACE_PREFIX: "fargate-",
+    });
+    expect(terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "fargate-hello-fargate", project: "web" } });
+    expect(terraform.backend).toBeUndefined();
+    expect(await validateWithBackend(stackDir, "cloud-backend")).toContain("The configuration is valid");
+  });
+
+  test("without it: a local backend, its path relative to the stack folder (no machine path in the JSON)", async () => {
+    const { stackDir, terraform } = synthDefaultApp({ TF_CLOUD_ORGANIZATION: "" });
+    expect(terraform.cloud).toBeUndefined();
+    expect(terraform.backend).toEqual({ local: { path: "../../../terraform.hello-fargate.tfstate" } });
+    expect(await validateWithBackend(stackDir, "local-backend")).toContain("The configuration is valid");
+  });
+
+  test("S3: encrypted, locked by S3 itself, keyed by stack, in the stack's region unless given", async () => {
+    const stack = new FargateStack(Testing.app(), "web-prod", {
+      region: "eu-west-1",
+      backend: { type: "s3", bucket: "acme-terraform-state" },
+    });
+    const { terraform } = JSON.parse(Testing.synth(stack));
+    expect(terraform.backend).toEqual({
+      s3: { bucket: "acme-terraform-state", key: "web-prod/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test("backendFromEnvironment reads the standard variables, and nothing without an organization", () => {
+    expect(backendFromEnvironment({})).toBeUndefined();
+    expect(backendFromEnvironment({ TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_HOSTNAME: "tfe.acme.com" })).toEqual({
+      type: "cloud",
+      organization: "acme",
+      hostname: "tfe.acme.com",
+      project: undefined,
+      workspacePrefix: undefined,
+    });
+  });
+
+  test("an explicit backend wins over the environment", () => {
+    const previous = process.env.TF_CLOUD_ORGANIZATION;
+    process.env.TF_CLOUD_ORGANIZATION = "acme";
+    try {
+      const stack = new FargateStack(Testing.app(), "web", { region: "eu-west-1", backend: { type: "local" } });
+      expect(JSON.parse(Testing.synth(stack)).terraform.cloud).toBeUndefined();
+      const fromEnvironment = new FargateStack(Testing.app(), "web", { region: "eu-west-1" });
+      expect(JSON.parse(Testing.synth(fromEnvironment)).terraform.cloud.organization).toBe("acme");
+    } finally {
+      if (previous === undefined) delete process.env.TF_CLOUD_ORGANIZATION;
+      else process.env.TF_CLOUD_ORGANIZATION = previous;
+    }
+  });
+
+  test("a workspace name Terraform Cloud refuses is reported", () => {
+    const stack = new FargateStack(Testing.app(), "web", {
+      region: "eu-west-1",
+      backend: { type: "cloud", organization: "acme", workspacePrefix: "my app/" },
+    });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /backend.workspacePrefix is "my app\/": the workspace "my app\/web" must be 1 to 90 letters, digits, - and _/,
+    );
+  });
+});
