@@ -28,7 +28,9 @@ export class AlertTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, MAIN_RESOURCE_ID, { name: props.name, kmsMasterKeyId: "alias/aws/sns" });
+    // Not encrypted with the AWS managed key: its key policy cannot let CloudWatch or EventBridge publish,
+    // so alerts would silently never arrive. They hold stop reasons and alarm states, no secrets.
+    this.topic = new SnsTopic(this, MAIN_RESOURCE_ID, { name: props.name });
     this.topicArn = this.topic.arn;
     new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
