@@ -4,6 +4,7 @@ export * from "./backend";
 export * from "./certificate";
 export * from "./cluster";
 export * from "./container-definition";
+export * from "./environments";
 export * from "./execution-role";
 export * from "./fargate-service";
 export * from "./fargate-sizes";
