@@ -1,0 +1,253 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { Cluster, SecretParameter } from "../src";
+import { decodeJsonencode as decodeForTests } from "./support/synth";
+import { decodeJsonencode, parseHcl, parseReference } from "../src/status/hcl";
+import { listStacks, logStreamOf, readStack, UsageError } from "../src/status/stack";
+import { STACK, synthDefaultApp, synthVariant } from "./fixtures/status/run";
+
+jest.setTimeout(120_000);
+
+/* `npm run status` reads the synthesized stack: what each ECS service is declared to be. */
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function emptyDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "fargate-status-stack-"));
+  scratch.push(dir);
+  return dir;
+}
+
+describe("the default app, synthesized by its app command (main.ts)", () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = synthDefaultApp();
+  });
+
+  test("the only stack is read without naming it, with the provider's region", () => {
+    expect(listStacks(outdir)).toEqual([STACK]);
+    const stack = readStack(outdir);
+    expect(stack).toMatchObject({ name: STACK, region: "eu-west-1", file: join(outdir, "stacks", STACK, "cdk.tf.json") });
+    expect(readStack(outdir, STACK).services).toEqual(stack.services);
+  });
+
+  test("its service: name, cluster (a reference to the stack's cluster, by name), deployment settings", () => {
+    const [service] = readStack(outdir).services;
+    expect(service).toMatchObject({
+      resource: "aws_ecs_service.hello_service",
+      name: "hello",
+      cluster: "hello",
+      clusterName: "hello",
+      desiredCount: 2,
+      healthCheckGracePeriodSeconds: 30,
+      circuitBreakerRollback: true,
+    });
+  });
+
+  test("its task definition: family, size, platform, execution role and what the stack grants it", () => {
+    const { taskDefinition } = readStack(outdir).services[0];
+    expect(taskDefinition).toMatchObject({
+      resource: "aws_ecs_task_definition.hello_task",
+      family: "hello",
+      cpu: 256,
+      memory: 512,
+      cpuArchitecture: "X86_64",
+      operatingSystemFamily: "LINUX",
+      executionRole: {
+        name: "hello-execution",
+        resource: "aws_iam_role.hello_task_execution_role",
+        createdByStack: true,
+        policyResources: ["aws_iam_role_policy.hello_task_execution_role_policy"],
+      },
+    });
+    expect(taskDefinition?.executionRole?.grants).toEqual([
+      { actions: ["ssm:GetParameters"], resources: ["parameter /hello/PASSWORD"] },
+      { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: ["${aws_cloudwatch_log_group.hello_logs.arn}:*"] },
+    ]);
+  });
+
+  test("its container from the jsonencode expression: image, port, the secret's parameter, the awslogs group and prefix", () => {
+    const { taskDefinition } = readStack(outdir).services[0];
+    expect(taskDefinition?.containers).toEqual([
+      {
+        name: "hello",
+        image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+        essential: true,
+        ports: [80],
+        secrets: [{ variable: "PASSWORD", parameterName: "/hello/PASSWORD", resource: "aws_ssm_parameter.hello_secret_password", kmsKeyArn: undefined }],
+        logGroup: "/ecs/hello",
+        logStreamPrefix: "hello",
+        logRegion: "eu-west-1",
+      },
+    ]);
+    const service = readStack(outdir).services[0];
+    expect(logStreamOf(service, "hello", "0a1b2c")).toEqual({ group: "/ecs/hello", stream: "hello/hello/0a1b2c" });
+    expect(logStreamOf(service, "sidecar", "0a1b2c")).toBeUndefined();
+  });
+
+  test("its load balancer: the target group's health check path and port, the container and port it targets", () => {
+    expect(readStack(outdir).services[0].loadBalancer).toEqual({
+      containerName: "hello",
+      containerPort: 80,
+      targetGroupResource: "aws_lb_target_group.hello_load_balancer_target_group",
+      targetGroupName: "hello",
+      healthCheck: { path: "/", port: "traffic-port", matcher: "200-399", intervalSeconds: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+    });
+  });
+
+  test("its network: created by the stack, with a NAT gateway per zone", () => {
+    expect(readStack(outdir).network).toEqual({
+      createdByStack: true,
+      natGateways: ["aws_nat_gateway.hello_network_nat_gateway_a", "aws_nat_gateway.hello_network_nat_gateway_b"],
+      vpcEndpoints: [],
+    });
+  });
+
+  test("the container definitions decode as the test suite's own decoder reads them", () => {
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8"));
+    const expression = json.resource.aws_ecs_task_definition.hello_task.container_definitions;
+    expect(decodeJsonencode(expression)).toEqual(decodeForTests(expression));
+  });
+});
+
+describe("an app with an existing cluster (ARN), an existing execution role and existing secrets", () => {
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  let outdir: string;
+  beforeAll(() => {
+    outdir = synthVariant(
+      {
+        cluster: Cluster.fromExisting({ clusterName: "shared", clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared" }),
+        executionRoleArn: "arn:aws:iam::123456789012:role/legacy-ecs-execution",
+        cpuArchitecture: "ARM64",
+        port: 8080,
+        healthCheck: { path: "/health" },
+        secrets: {
+          DB_PASSWORD: SecretParameter.fromArn("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/DB_PASSWORD", { kmsKeyArn: KEY }),
+          PASSWORD: { kmsKeyArn: KEY },
+        },
+      },
+      (app, stack) => {
+        const token = SecretParameter.fromName(stack, "/shared/API_TOKEN");
+        app.taskDefinition.executionRole.grantSecretRead(app.secrets.DB_PASSWORD);
+        app.taskDefinition.executionRole.grantSecretRead(app.secrets.PASSWORD);
+        app.taskDefinition.executionRole.grantSecretRead(token);
+      },
+    );
+  });
+
+  test("the cluster is the literal ARN (ECS takes it as is), named by its last part", () => {
+    expect(readStack(outdir).services[0]).toMatchObject({
+      cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared",
+      clusterName: "shared",
+      name: "hello",
+    });
+  });
+
+  test("the execution role is the given ARN, not created by the stack, with what grantSecretRead attached", () => {
+    const role = readStack(outdir).services[0].taskDefinition?.executionRole;
+    expect(role).toMatchObject({
+      name: "legacy-ecs-execution",
+      arn: "arn:aws:iam::123456789012:role/legacy-ecs-execution",
+      createdByStack: false,
+    });
+    expect(role?.resource).toBeUndefined();
+    expect(role?.grants).toEqual(
+      expect.arrayContaining([
+        {
+          actions: ["ssm:GetParameters"],
+          resources: [
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/DB_PASSWORD",
+            "parameter /hello/PASSWORD",
+            "arn:aws:ssm:eu-west-1:${data.aws_caller_identity.current_account.account_id}:parameter/shared/API_TOKEN",
+          ],
+        },
+        { actions: ["kms:Decrypt"], resources: [KEY] },
+      ]),
+    );
+  });
+
+  test("secrets: an existing parameter by its ARN's name, a created one with its key", () => {
+    const [container] = readStack(outdir).services[0].taskDefinition?.containers ?? [];
+    expect(container.secrets).toEqual([
+      { variable: "DB_PASSWORD", parameterName: "/shared/DB_PASSWORD", parameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/shared/DB_PASSWORD" },
+      { variable: "PASSWORD", parameterName: "/hello/PASSWORD", resource: "aws_ssm_parameter.hello_secret_password", kmsKeyArn: KEY },
+    ]);
+  });
+
+  test("the runtime platform's architecture and the health check path and port", () => {
+    const [service] = readStack(outdir).services;
+    expect(service.taskDefinition?.cpuArchitecture).toBe("ARM64");
+    expect(service.loadBalancer).toMatchObject({ containerPort: 8080, healthCheck: { path: "/health", port: "traffic-port" } });
+    expect(service.taskDefinition?.containers[0].ports).toEqual([8080]);
+  });
+});
+
+describe("what it refuses: usage errors", () => {
+  test("no cdktf.out: run npx cdktf synth first", () => {
+    expect(() => readStack(join(emptyDir(), "cdktf.out"))).toThrow(UsageError);
+    expect(() => readStack(join(emptyDir(), "cdktf.out"))).toThrow("run `npx cdktf synth` first");
+  });
+
+  test("two stacks and none named: both listed; an unknown name: the stacks listed", () => {
+    const outdir = emptyDir();
+    const body = readFileSync(join(synthVariant({}), "stacks", STACK, "cdk.tf.json"), "utf8");
+    for (const name of ["staging", "production"]) {
+      mkdirSync(join(outdir, "stacks", name), { recursive: true });
+      writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), body);
+    }
+    expect(() => readStack(outdir)).toThrow("holds 2 stacks; name one: production, staging");
+    expect(() => readStack(outdir, "prod")).toThrow('no stack "prod" in');
+    expect(() => readStack(outdir, "prod")).toThrow("the stacks there: production, staging");
+    expect(readStack(outdir, "staging").services[0].name).toBe("hello");
+  });
+
+  test("a stack with no ECS service", () => {
+    const outdir = emptyDir();
+    mkdirSync(join(outdir, "stacks", "network-only"), { recursive: true });
+    writeFileSync(
+      join(outdir, "stacks", "network-only", "cdk.tf.json"),
+      JSON.stringify({ provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_vpc: { main: { cidr_block: "10.0.0.0/16" } } } }),
+    );
+    expect(() => readStack(outdir)).toThrow('stack "network-only" declares no ECS service');
+  });
+});
+
+describe("decoding cdktf's jsonencode HCL", () => {
+  test("references, templates with quotes inside, function calls, escapes, numbers and booleans", () => {
+    expect(
+      decodeJsonencode(
+        '${jsonencode([{"name" = "a\\"b\\n", "arn" = aws_x.y.arn, "tpl" = "${aws_x.y.arn}:*", "q" = "${lookup(var.m, "k", "}")}x", ' +
+          '"f" = concat(["a"], ["b", "c"]), "n" = 80, "t" = true, "z" = null, "o" = {"k" = -1.5e3}}])}',
+      ),
+    ).toEqual([
+      {
+        name: 'a"b\n',
+        arn: "${aws_x.y.arn}",
+        tpl: "${aws_x.y.arn}:*",
+        q: '${lookup(var.m, "k", "}")}x',
+        f: '${concat(["a"], ["b", "c"])}',
+        n: 80,
+        t: true,
+        z: null,
+        o: { k: -1500 },
+      },
+    ]);
+  });
+
+  test("a reference is split into type, name and attribute", () => {
+    expect(parseReference("${aws_iam_role.hello_task_execution_role.arn}")).toEqual({
+      type: "aws_iam_role",
+      name: "hello_task_execution_role",
+      attribute: "arn",
+    });
+    expect(parseReference("arn:aws:iam::123456789012:role/x")).toBeUndefined();
+    expect(parseReference("${aws_x.y.arn}:*")).toBeUndefined();
+  });
+
+  test("what is not HCL is refused", () => {
+    expect(() => decodeJsonencode('{"a": 1}')).toThrow("not a jsonencode expression");
+    expect(() => parseHcl('{"a" = "unterminated')).toThrow("unterminated string");
+  });
+});

@@ -1,0 +1,130 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+} from "@aws-sdk/client-ecs";
+import type {
+  DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommandOutput,
+  DescribeTasksCommandOutput,
+  ListTasksCommandOutput,
+  Service,
+  Task,
+  TaskDefinition,
+} from "@aws-sdk/client-ecs";
+import type { DeclaredService } from "./stack";
+
+/*
+ * Calling ECS: the service with its deployments and events, its stopped tasks, and the latest revision of
+ * the task definition family the stack declares.
+ */
+
+/** What this command needs of an ECS client; `ECSClient` is one, and tests pass a fake with recorded responses. */
+export interface EcsApi {
+  send(command: DescribeServicesCommand): Promise<DescribeServicesCommandOutput>;
+  send(command: ListTasksCommand): Promise<ListTasksCommandOutput>;
+  send(command: DescribeTasksCommand): Promise<DescribeTasksCommandOutput>;
+  send(command: DescribeTaskDefinitionCommand): Promise<DescribeTaskDefinitionCommandOutput>;
+}
+
+/** An AWS call that failed (credentials, permissions, network, throttling): the command's exit 3. */
+export class AwsCallError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly cause: unknown,
+  ) {
+    super(`${operation} failed: ${describeAwsError(cause)}`);
+    this.name = "AwsCallError";
+  }
+}
+
+/** `CredentialsProviderError: Could not load credentials from any providers`, as the SDK reports it. */
+export function describeAwsError(error: unknown): string {
+  if (error instanceof Error) {
+    const name = error.name && error.name !== "Error" ? `${error.name}: ` : "";
+    return `${name}${error.message}`;
+  }
+  return String(error);
+}
+
+export interface ServiceSnapshot {
+  /** The service as DescribeServices returns it; undefined when ECS does not know it. */
+  readonly service?: Service;
+  /** Why the service is missing: DescribeServices' failure reason (`MISSING`), or the cluster not found. */
+  readonly missing?: string;
+  /** Tasks of the service stopped within the last hour or so (ECS keeps them that long), newest first. */
+  readonly stoppedTasks: Task[];
+  /** The latest ACTIVE revision of the declared family: what the stack's last apply registered. */
+  readonly latestTaskDefinition?: TaskDefinition;
+}
+
+/** At most this many stopped tasks are described (one DescribeTasks call takes 100). */
+const MAX_STOPPED_TASKS = 100;
+
+export async function fetchService(ecs: EcsApi, declared: DeclaredService): Promise<ServiceSnapshot> {
+  const cluster = declared.cluster;
+  let described: DescribeServicesCommandOutput;
+  try {
+    described = await ecs.send(new DescribeServicesCommand({ cluster, services: [declared.name] }));
+  } catch (error) {
+    if (errorName(error) === "ClusterNotFoundException") {
+      return { missing: `cluster ${declared.clusterName} not found`, stoppedTasks: [] };
+    }
+    throw new AwsCallError("ecs:DescribeServices", error);
+  }
+  const service = described.services?.find((candidate) => candidate.serviceName === declared.name) ?? described.services?.[0];
+  if (!service || service.status === "INACTIVE") {
+    const failure = described.failures?.[0]?.reason ?? (service ? "INACTIVE" : "MISSING");
+    return { missing: `service ${declared.name} ${failure === "MISSING" ? "not found" : failure} in cluster ${declared.clusterName}`, stoppedTasks: [] };
+  }
+
+  const listed = await call("ecs:ListTasks", () =>
+    ecs.send(new ListTasksCommand({ cluster, serviceName: declared.name, desiredStatus: "STOPPED", maxResults: MAX_STOPPED_TASKS })),
+  );
+  const taskArns = listed.taskArns ?? [];
+  const stoppedTasks =
+    taskArns.length === 0
+      ? []
+      : ((await call("ecs:DescribeTasks", () => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })))).tasks ?? []);
+  stoppedTasks.sort((a, b) => time(b.stoppedAt ?? b.stoppingAt) - time(a.stoppedAt ?? a.stoppingAt));
+
+  let latestTaskDefinition: TaskDefinition | undefined;
+  const family = declared.taskDefinition?.family;
+  if (family) {
+    try {
+      latestTaskDefinition = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }))).taskDefinition;
+    } catch (error) {
+      // A family with no ACTIVE revision is a ClientException: the stack's task definition is not registered.
+      if (errorName(error) !== "ClientException") throw new AwsCallError("ecs:DescribeTaskDefinition", error);
+    }
+  }
+  return { service, stoppedTasks, latestTaskDefinition };
+}
+
+async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw new AwsCallError(operation, error);
+  }
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function time(date: Date | string | undefined): number {
+  return date === undefined ? 0 : new Date(date).getTime();
+}
+
+/** `arn:aws:ecs:eu-west-1:123456789012:task-definition/hello:5` → `{ family: "hello", revision: 5 }`. */
+export function taskDefinitionOf(arn: string | undefined): { family: string; revision: number } | undefined {
+  const match = /(?:task-definition\/)?([A-Za-z0-9_-]+):(\d+)$/.exec(arn ?? "");
+  return match ? { family: match[1], revision: Number(match[2]) } : undefined;
+}
+
+/** The last part of a task ARN: `arn:aws:ecs:…:task/hello/0123abcd` → `0123abcd`. */
+export function taskIdOf(taskArn: string | undefined): string {
+  return (taskArn ?? "").split("/").pop() ?? "";
+}

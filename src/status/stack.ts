@@ -1,0 +1,426 @@
+import { existsSync, readFileSync, readdirSync } from "fs";
+import { join } from "path";
+import { decodeJsonencode, parseReference } from "./hcl";
+
+/*
+ * Reading the synthesized stack (cdktf.out/stacks/<stack>/cdk.tf.json): what each ECS service is declared
+ * to be, in the names this project gives things (role, parameter, container, log group, health check).
+ */
+
+/** A problem with the arguments or the synthesized output: the command's usage error (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface DeclaredSecret {
+  /** The environment variable, e.g. `PASSWORD`. */
+  readonly variable: string;
+  /** The SSM parameter name, e.g. `/hello/PASSWORD`. */
+  readonly parameterName: string;
+  /** The parameter's ARN when the stack has it literally (an existing parameter). */
+  readonly parameterArn?: string;
+  /** `aws_ssm_parameter.<name>` when this stack creates the parameter. */
+  readonly resource?: string;
+  /** The customer managed KMS key of a parameter this stack creates. */
+  readonly kmsKeyArn?: string;
+}
+
+export interface DeclaredContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly ports: number[];
+  readonly secrets: DeclaredSecret[];
+  /** awslogs group, stream prefix and region, when the container logs to CloudWatch. */
+  readonly logGroup?: string;
+  readonly logStreamPrefix?: string;
+  readonly logRegion?: string;
+}
+
+export interface PolicyGrant {
+  readonly actions: string[];
+  /** Resources as written, with references to this stack's parameters replaced by their ARN-like names. */
+  readonly resources: string[];
+}
+
+export interface DeclaredRole {
+  readonly name: string;
+  /** The role's ARN when the stack has it literally (an existing role, `executionRoleArn`). */
+  readonly arn?: string;
+  /** `aws_iam_role.<name>` when this stack creates the role. */
+  readonly resource?: string;
+  readonly createdByStack: boolean;
+  /** What the stack's inline policies (`aws_iam_role_policy`) grant the role. */
+  readonly grants: PolicyGrant[];
+  /** `aws_iam_role_policy.<name>` holding those grants. */
+  readonly policyResources: string[];
+}
+
+export interface DeclaredHealthCheck {
+  readonly path: string;
+  /** `traffic-port` (the container port) or a port number. */
+  readonly port: string;
+  readonly matcher: string;
+  readonly intervalSeconds?: number;
+  readonly healthyThreshold?: number;
+  readonly unhealthyThreshold?: number;
+}
+
+export interface DeclaredLoadBalancer {
+  readonly containerName?: string;
+  readonly containerPort?: number;
+  /** `aws_lb_target_group.<name>` and its name, when this stack creates it. */
+  readonly targetGroupResource?: string;
+  readonly targetGroupName?: string;
+  readonly healthCheck?: DeclaredHealthCheck;
+}
+
+export interface DeclaredTaskDefinition {
+  /** `aws_ecs_task_definition.<name>`, or undefined when the service names a task definition literally. */
+  readonly resource?: string;
+  readonly family: string;
+  readonly cpu?: number;
+  readonly memory?: number;
+  readonly cpuArchitecture: string;
+  readonly operatingSystemFamily: string;
+  readonly executionRole?: DeclaredRole;
+  readonly containers: DeclaredContainer[];
+}
+
+export interface DeclaredService {
+  /** `aws_ecs_service.<name>` */
+  readonly resource: string;
+  readonly name: string;
+  /** What ECS calls take as the cluster: its name (a cluster this stack creates) or its ARN. */
+  readonly cluster: string;
+  readonly clusterName: string;
+  readonly desiredCount?: number;
+  readonly healthCheckGracePeriodSeconds?: number;
+  readonly circuitBreakerRollback: boolean;
+  readonly taskDefinition?: DeclaredTaskDefinition;
+  readonly loadBalancer?: DeclaredLoadBalancer;
+}
+
+export interface DeclaredNetwork {
+  /** Whether this stack creates the VPC (`Network`), or uses an existing one (`Network.fromExisting`). */
+  readonly createdByStack: boolean;
+  readonly natGateways: string[];
+  readonly vpcEndpoints: string[];
+}
+
+export interface DeclaredStack {
+  readonly name: string;
+  readonly file: string;
+  /** The AWS provider's region, when it is a literal. */
+  readonly region?: string;
+  readonly services: DeclaredService[];
+  readonly network: DeclaredNetwork;
+}
+
+/** `cdk.tf.json`, as far as this command reads it. */
+interface TerraformJson {
+  provider?: { aws?: { region?: unknown; alias?: unknown }[] };
+  resource?: Record<string, Record<string, Record<string, any>>>;
+}
+
+/** The stacks in a cdktf output folder, by name. */
+export function listStacks(outdir: string): string[] {
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir)) {
+    throw new UsageError(`no synthesized stacks in ${outdir}: run \`npx cdktf synth\` first`);
+  }
+  return readdirSync(stacksDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(stacksDir, entry.name, "cdk.tf.json")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Reads one stack of a cdktf output folder; with no name, the only stack there. */
+export function readStack(outdir: string, stackName?: string): DeclaredStack {
+  const stacks = listStacks(outdir);
+  if (stacks.length === 0) {
+    throw new UsageError(`no synthesized stacks in ${join(outdir, "stacks")}: run \`npx cdktf synth\` first`);
+  }
+  let name = stackName;
+  if (name === undefined) {
+    if (stacks.length > 1) {
+      throw new UsageError(`${outdir} holds ${stacks.length} stacks; name one: ${stacks.join(", ")}`);
+    }
+    name = stacks[0];
+  } else if (!stacks.includes(name)) {
+    throw new UsageError(`no stack "${name}" in ${outdir}; the stacks there: ${stacks.join(", ")}`);
+  }
+  const file = join(outdir, "stacks", name, "cdk.tf.json");
+  let json: TerraformJson;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}. Run \`npx cdktf synth\` again`);
+  }
+  const stack = parseStack(name, file, json);
+  if (stack.services.length === 0) {
+    throw new UsageError(`stack "${name}" declares no ECS service (aws_ecs_service): nothing to report on`);
+  }
+  return stack;
+}
+
+/** The declared services of a parsed `cdk.tf.json`. */
+export function parseStack(name: string, file: string, json: TerraformJson): DeclaredStack {
+  const resources = new Resources(json.resource ?? {});
+  const providers = json.provider?.aws ?? [];
+  const defaultProvider = providers.find((provider) => provider.alias === undefined) ?? providers[0];
+  const region = literal(defaultProvider?.region);
+  const services = resources.ofType("aws_ecs_service").map(([resourceName, body]) =>
+    readService(resources, `aws_ecs_service.${resourceName}`, body),
+  );
+  return {
+    name,
+    file,
+    region,
+    services,
+    network: {
+      createdByStack: resources.ofType("aws_vpc").length > 0,
+      natGateways: resources.ofType("aws_nat_gateway").map(([resourceName]) => `aws_nat_gateway.${resourceName}`),
+      vpcEndpoints: resources
+        .ofType("aws_vpc_endpoint")
+        .map(([, body]) => literal(body.service_name) ?? "")
+        .filter(Boolean),
+    },
+  };
+}
+
+function readService(resources: Resources, address: string, body: Record<string, any>): DeclaredService {
+  const name = literal(body.name) ?? address;
+  const cluster = readCluster(resources, body.cluster);
+  const taskDefinitionResource = resources.referenced(body.task_definition, "aws_ecs_task_definition");
+  const loadBalancer = first(body.load_balancer);
+  return {
+    resource: address,
+    name,
+    cluster: cluster.id,
+    clusterName: cluster.name,
+    desiredCount: numberOf(body.desired_count),
+    healthCheckGracePeriodSeconds: numberOf(body.health_check_grace_period_seconds),
+    circuitBreakerRollback: first(body.deployment_circuit_breaker)?.rollback === true,
+    taskDefinition: taskDefinitionResource
+      ? readTaskDefinition(resources, taskDefinitionResource.address, taskDefinitionResource.body)
+      : literalTaskDefinition(body.task_definition),
+    loadBalancer: loadBalancer && readLoadBalancer(resources, loadBalancer),
+  };
+}
+
+/** The cluster ECS calls take (name or ARN) and its name, from a literal ARN/name or a reference. */
+function readCluster(resources: Resources, value: unknown): { id: string; name: string } {
+  const referenced = resources.referenced(value, "aws_ecs_cluster");
+  if (referenced) {
+    const name = literal(referenced.body.name) ?? referenced.address;
+    return { id: name, name };
+  }
+  const text = literal(value);
+  if (!text) return { id: "default", name: "default" };
+  const arn = /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\/(.+)$/.exec(text);
+  return { id: text, name: arn ? arn[1] : text };
+}
+
+function literalTaskDefinition(value: unknown): DeclaredTaskDefinition | undefined {
+  const text = literal(value);
+  if (!text) return undefined;
+  const family = /task-definition\/([^:]+)/.exec(text)?.[1] ?? text.split(":")[0];
+  return { family, cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX", containers: [] };
+}
+
+function readTaskDefinition(resources: Resources, address: string, body: Record<string, any>): DeclaredTaskDefinition {
+  const platform = first(body.runtime_platform) ?? {};
+  return {
+    resource: address,
+    family: literal(body.family) ?? address,
+    cpu: numberOf(body.cpu),
+    memory: numberOf(body.memory),
+    cpuArchitecture: literal(platform.cpu_architecture) ?? "X86_64",
+    operatingSystemFamily: literal(platform.operating_system_family) ?? "LINUX",
+    executionRole: readRole(resources, body.execution_role_arn),
+    containers: readContainers(resources, body.container_definitions),
+  };
+}
+
+function readRole(resources: Resources, value: unknown): DeclaredRole | undefined {
+  const referenced = resources.referenced(value, "aws_iam_role");
+  let role: Omit<DeclaredRole, "grants" | "policyResources">;
+  if (referenced) {
+    role = { name: literal(referenced.body.name) ?? referenced.address, resource: referenced.address, createdByStack: true };
+  } else {
+    const arn = literal(value);
+    if (!arn) return undefined;
+    role = { name: /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? arn, arn, createdByStack: false };
+  }
+  const grants: PolicyGrant[] = [];
+  const policyResources: string[] = [];
+  for (const [policyName, policy] of resources.ofType("aws_iam_role_policy")) {
+    const target = policy.role;
+    const forThisRole =
+      (role.resource !== undefined && resources.referenced(target, "aws_iam_role")?.address === role.resource) ||
+      literal(target) === role.name;
+    if (!forThisRole) continue;
+    policyResources.push(`aws_iam_role_policy.${policyName}`);
+    grants.push(...readPolicy(resources, policy.policy));
+  }
+  return { ...role, grants, policyResources };
+}
+
+function readPolicy(resources: Resources, value: unknown): PolicyGrant[] {
+  let document: any;
+  try {
+    document = typeof value === "string" && value.startsWith("${jsonencode(") ? decodeJsonencode(value) : JSON.parse(String(value));
+  } catch {
+    return [];
+  }
+  const statements: any[] = asArray(document?.Statement);
+  return statements
+    .filter((statement) => statement?.Effect === "Allow")
+    .map((statement) => ({
+      actions: asArray(statement.Action).map(String),
+      resources: asArray(statement.Resource).map((resource) => resources.describe(resource)),
+    }));
+}
+
+function readContainers(resources: Resources, value: unknown): DeclaredContainer[] {
+  let definitions: unknown;
+  try {
+    definitions = typeof value === "string" && value.startsWith("${jsonencode(") ? decodeJsonencode(value) : JSON.parse(String(value));
+  } catch {
+    return [];
+  }
+  return asArray(definitions).map((definition: any) => {
+    const options = definition?.logConfiguration?.logDriver === "awslogs" ? definition.logConfiguration.options ?? {} : {};
+    return {
+      name: String(definition?.name ?? ""),
+      image: String(definition?.image ?? ""),
+      essential: definition?.essential !== false,
+      ports: asArray(definition?.portMappings)
+        .map((mapping: any) => Number(mapping?.containerPort))
+        .filter((port: number) => Number.isFinite(port)),
+      secrets: asArray(definition?.secrets).map((secret: any) => readSecret(resources, secret)),
+      logGroup: options["awslogs-group"] === undefined ? undefined : resources.nameOf(options["awslogs-group"]),
+      logStreamPrefix: literal(options["awslogs-stream-prefix"]),
+      logRegion: literal(options["awslogs-region"]),
+    };
+  });
+}
+
+function readSecret(resources: Resources, secret: any): DeclaredSecret {
+  const variable = String(secret?.name ?? "");
+  const referenced = resources.referenced(secret?.valueFrom, "aws_ssm_parameter");
+  if (referenced) {
+    return {
+      variable,
+      parameterName: literal(referenced.body.name) ?? referenced.address,
+      resource: referenced.address,
+      kmsKeyArn: literal(referenced.body.key_id),
+    };
+  }
+  const arn = String(secret?.valueFrom ?? "");
+  return { variable, parameterName: parameterNameOf(arn), parameterArn: arn };
+}
+
+function readLoadBalancer(resources: Resources, body: Record<string, any>): DeclaredLoadBalancer {
+  const targetGroup = resources.referenced(body.target_group_arn, "aws_lb_target_group");
+  const check = targetGroup && first(targetGroup.body.health_check);
+  return {
+    containerName: literal(body.container_name),
+    containerPort: numberOf(body.container_port),
+    targetGroupResource: targetGroup?.address,
+    targetGroupName: targetGroup && literal(targetGroup.body.name),
+    healthCheck: check && {
+      path: literal(check.path) ?? "/",
+      port: String(check.port ?? "traffic-port"),
+      matcher: literal(check.matcher) ?? "200",
+      intervalSeconds: numberOf(check.interval),
+      healthyThreshold: numberOf(check.healthy_threshold),
+      unhealthyThreshold: numberOf(check.unhealthy_threshold),
+    },
+  };
+}
+
+/** `arn:aws:ssm:eu-west-1:123456789012:parameter/shared/DB` → `/shared/DB`, as SecretParameter.fromArn names it. */
+export function parameterNameOf(arnOrName: string): string {
+  return arnOrName.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/, "");
+}
+
+/** The resources of a stack, and the references between them. */
+class Resources {
+  constructor(private readonly all: Record<string, Record<string, Record<string, any>>>) {}
+
+  ofType(type: string): [string, Record<string, any>][] {
+    return Object.entries(this.all[type] ?? {});
+  }
+
+  /** The resource a `${<type>.<name>.<attribute>}` value points at, when it is of `type`. */
+  referenced(value: unknown, type: string): { address: string; body: Record<string, any> } | undefined {
+    const reference = parseReference(value);
+    if (!reference || reference.type !== type) return undefined;
+    const body = this.all[type]?.[reference.name];
+    return body ? { address: `${type}.${reference.name}`, body } : undefined;
+  }
+
+  /** A literal, or the `name` of the resource a reference points at (a log group's name, say). */
+  nameOf(value: unknown): string {
+    const reference = parseReference(value);
+    if (reference) {
+      const body = this.all[reference.type]?.[reference.name];
+      return literal(body?.name) ?? String(value);
+    }
+    return String(value);
+  }
+
+  /** A policy resource as a reader sees it: a parameter of this stack by its name, else as written. */
+  describe(value: unknown): string {
+    const reference = parseReference(value);
+    if (reference?.type === "aws_ssm_parameter") {
+      const name = literal(this.all.aws_ssm_parameter?.[reference.name]?.name);
+      if (name) return `parameter ${name}`;
+    }
+    return String(value);
+  }
+}
+
+/** A value that is a literal string or number (no Terraform expression), as a string. */
+function literal(value: unknown): string | undefined {
+  if (typeof value === "number") return String(value);
+  if (typeof value !== "string" || value.includes("${")) return undefined;
+  return value;
+}
+
+function numberOf(value: unknown): number | undefined {
+  const text = literal(value);
+  const number = text === undefined ? NaN : Number(text);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** cdktf writes a nested block as an object or a one-element list. */
+function first(value: unknown): Record<string, any> | undefined {
+  if (Array.isArray(value)) return value[0];
+  return value && typeof value === "object" ? (value as Record<string, any>) : undefined;
+}
+
+function asArray(value: unknown): any[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Where a container of a task logs: `<awslogs-stream-prefix>/<container>/<task id>` in its awslogs group
+ * (this project's stream prefix is the container name); undefined for a container without awslogs.
+ */
+export function logStreamOf(
+  service: DeclaredService,
+  containerName: string,
+  taskId: string,
+): { group: string; stream: string } | undefined {
+  const container = service.taskDefinition?.containers.find((candidate) => candidate.name === containerName);
+  if (!container?.logGroup || !taskId) return undefined;
+  const stream = container.logStreamPrefix ? `${container.logStreamPrefix}/${containerName}/${taskId}` : taskId;
+  return { group: container.logGroup, stream };
+}
