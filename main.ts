@@ -1,21 +1,43 @@
 import { App } from "cdktf";
-import { FargateStack, FargateWebApp } from "./src";
+import { declareEnvironments, writeTerraformIgnore } from "./src";
 
 /**
  * The article's app: a public example image serving HTTP, `USER` as a plain environment variable and
  * `PASSWORD` as a secret from SSM (its value from `TF_VAR_password` at plan and apply time), behind
- * HTTPS on a placeholder domain. Replace the domain with one you own before deploying.
+ * HTTPS on a placeholder domain, in two environments: stacks `hello-dev` and `hello-prod`.
+ * Replace the domains with ones you own before deploying.
  */
 const app = new App();
-const stack = new FargateStack(app, "hello-fargate", { region: "eu-west-1", tags: { Application: "hello" } });
-new FargateWebApp(stack, "hello", {
+declareEnvironments(app, {
   name: "hello",
-  image: "public.ecr.aws/nginx/nginx:1.27-alpine",
-  port: 80,
-  environment: { USER: "hello" },
-  secrets: { PASSWORD: {} },
-  domain: "hello.example.com",
-  cpu: 256,
-  memory: 512,
+  region: "eu-west-1",
+  tags: { Application: "hello" },
+  app: {
+    image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+    port: 80,
+    environment: { USER: "hello" },
+    secrets: { PASSWORD: {} },
+  },
+  environments: {
+    dev: {
+      domain: "dev.hello.example.com",
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      networkOptions: { natGateways: "single" },
+      deletionProtection: false,
+      logRetentionDays: 7,
+    },
+    prod: {
+      domain: "hello.example.com",
+      cpu: 512,
+      memory: 1024,
+      desiredCount: 2,
+      networkOptions: { natGateways: "one-per-az" },
+      deletionProtection: true,
+      logRetentionDays: 90,
+    },
+  },
 });
 app.synth();
+writeTerraformIgnore(app);

@@ -10,7 +10,7 @@ import { join } from "path";
 
 const ROOT = join(__dirname, "..");
 const APP_COMMAND: string = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app;
-const STACK = "hello-fargate";
+const STACKS = ["hello-dev", "hello-prod"];
 
 interface Run {
   status: number | null;
@@ -46,19 +46,24 @@ test("cdktf.json's app command is the one these tests run", () => {
   expect(APP_COMMAND).toBe("node -r ./scripts/ts-require.js main.ts");
 });
 
-test("the default app synthesizes stack hello-fargate with no warning and writes cdk.tf.json", () => {
+test("the default app synthesizes one stack per environment, with no warning, each with its .terraformignore", () => {
   const run = runApp();
   expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: "" });
-  expect(Object.keys(run.manifest.stacks)).toEqual([STACK]);
-  const stack = run.manifest.stacks[STACK];
-  expect(stack.annotations).toEqual([]);
-  expect(stack.synthesizedStackPath).toBe(`stacks/${STACK}/cdk.tf.json`);
-  const synthesized = join(run.outdir, stack.synthesizedStackPath);
-  expect(existsSync(synthesized)).toBe(true);
-  expect(Object.keys(JSON.parse(readFileSync(synthesized, "utf8")).resource).length).toBeGreaterThan(0);
+  expect(Object.keys(run.manifest.stacks)).toEqual(STACKS);
+  for (const name of STACKS) {
+    const stack = run.manifest.stacks[name];
+    expect(stack.annotations).toEqual([]);
+    expect(stack.synthesizedStackPath).toBe(`stacks/${name}/cdk.tf.json`);
+    const synthesized = join(run.outdir, stack.synthesizedStackPath);
+    expect(Object.keys(JSON.parse(readFileSync(synthesized, "utf8")).resource).length).toBeGreaterThan(0);
+    // What Terraform Cloud may upload from the folder: the configuration, not local working files.
+    expect(readFileSync(join(run.outdir, "stacks", name, ".terraformignore"), "utf8").split("\n")).toEqual(
+      expect.arrayContaining([".terraform/", "*.tfstate", "*.tfstate.*", "*.tfplan"]),
+    );
+  }
 }, 120_000);
 
-test("the same app with image \"nginx\" synthesizes with exactly one warning, about the image", () => {
+test("the same app with image \"nginx\" synthesizes with exactly one warning per stack, about the image", () => {
   const copy = join(ROOT, "main-warning.tmp.ts");
   const source = readFileSync(join(ROOT, "main.ts"), "utf8");
   const changed = source.replace(/image: "[^"]*"/, 'image: "nginx"');
@@ -67,16 +72,17 @@ test("the same app with image \"nginx\" synthesizes with exactly one warning, ab
     writeFileSync(copy, changed);
     const run = runApp("main-warning.tmp.ts");
     expect({ status: run.status, output: run.output }).toEqual({ status: 0, output: "" });
-    const annotations = run.manifest.stacks[STACK].annotations;
-    expect(annotations).toHaveLength(1);
-    expect(annotations[0]).toMatchObject({
-      constructPath: `${STACK}/hello/task/container`,
-      level: "@cdktf/warn",
-      message:
-        'image is "nginx": no tag (so latest) is mutable, so a task replaced later may run other code than the one deployed, ' +
-        'and Terraform sees no change to roll out. Fix: pin a version tag or a digest, e.g. "nginx:1.2.3"',
-    });
-    expect(existsSync(join(run.outdir, run.manifest.stacks[STACK].synthesizedStackPath))).toBe(true);
+    for (const name of STACKS) {
+      const annotations = run.manifest.stacks[name].annotations;
+      expect(annotations).toHaveLength(1);
+      expect(annotations[0]).toMatchObject({
+        constructPath: `${name}/hello/task/container`,
+        level: "@cdktf/warn",
+        message:
+          'image is "nginx": no tag (so latest) is mutable, so a task replaced later may run other code than the one deployed, ' +
+          'and Terraform sees no change to roll out. Fix: pin a version tag or a digest, e.g. "nginx:1.2.3"',
+      });
+    }
   } finally {
     rmSync(copy, { force: true });
   }

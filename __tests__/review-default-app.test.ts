@@ -13,6 +13,7 @@ const SECRET = "canary-review-7d2f-correct-horse";
 
 let outdir: string;
 let planned: PlannedStack;
+let dev: PlannedStack;
 let text: string;
 let markdown: string;
 
@@ -57,7 +58,8 @@ function withReplacementAndDeletion(plan: any): any {
 
 beforeAll(async () => {
   outdir = runAppCommand({ TF_VAR_password: SECRET });
-  planned = await planStack(join(outdir, "stacks", "hello-fargate"), { vars: { password: SECRET }, name: "review-default-app" });
+  planned = await planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod" });
+  dev = await planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev" });
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
 });
@@ -67,7 +69,7 @@ afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-describe("review of the default app's real plan", () => {
+describe("review of the default app's real prod plan", () => {
   test("text: the summary first, then every section", () => {
     const summary = text.split("\n").slice(2, 8);
     expect(summary.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(["Changes", "Exposure", "IAM", "Secrets", "Cost", "Policy"]);
@@ -104,17 +106,17 @@ describe("review of the default app's real plan", () => {
   });
 
   test("IAM: each role's trust, the execution role's grants read from the configuration, the secret read called out", () => {
-    expect(text).toMatch(/aws_iam_role\.hello_task_execution_role {2}"hello-execution"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com/);
+    expect(text).toMatch(/aws_iam_role\.hello_task_execution_role {2}"hello-prod-execution"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com/);
     expect(text).toContain("aws_iam_role_policy.hello_task_execution_role_policy (inline, read from the configuration: known only at apply)");
     expect(text).toMatch(/Allow {2}ssm:GetParameters +on {2}aws_ssm_parameter\.hello_secret_password\.arn {2}<< reads secrets/);
     expect(text).toMatch(/Allow {2}logs:CreateLogStream, logs:PutLogEvents {2}on {2}aws_cloudwatch_log_group\.hello_logs\.arn:\*\n/);
-    expect(text).toMatch(/aws_iam_role\.hello_task_role {2}"hello-task"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com\n {4}no policy in this plan/);
+    expect(text).toMatch(/aws_iam_role\.hello_task_role {2}"hello-prod-task"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com\n {4}no policy in this plan/);
     expect(text).toMatch(/Grants that read secrets\n {4}aws_iam_role\.hello_task_execution_role {2}ssm:GetParameters {2}on {2}aws_ssm_parameter\.hello_secret_password\.arn\n/);
   });
 
-  test("secrets: /hello/PASSWORD feeds hello.PASSWORD, the execution role may read it, nothing secret in the plan", () => {
-    expect(text).toMatch(/\/hello\/PASSWORD → hello\.PASSWORD {2}aws_iam_role\.hello_task_execution_role may read it/);
-    expect(text).toMatch(/aws_ssm_parameter\.hello_secret_password {2}\/hello\/PASSWORD {2}SecureString {2}value_wo \(write-only\) from var\.password, sensitive, ephemeral/);
+  test("secrets: /hello-prod/PASSWORD feeds hello-prod.PASSWORD, the execution role may read it, nothing secret in the plan", () => {
+    expect(text).toMatch(/\/hello-prod\/PASSWORD → hello-prod\.PASSWORD {2}aws_iam_role\.hello_task_execution_role may read it/);
+    expect(text).toMatch(/aws_ssm_parameter\.hello_secret_password {2}\/hello-prod\/PASSWORD {2}SecureString {2}value_wo \(write-only\) from var\.password, sensitive, ephemeral/);
     expect(text).toContain("ok  no sensitive variable's value in the plan (var.password: ephemeral)");
     expect(text).toContain("ok  no SSM SecureString value in the plan");
     expect(text).toContain("ok  no secret-looking environment variable with a plain value");
@@ -126,8 +128,8 @@ describe("review of the default app's real plan", () => {
     const a = prices.assumptions;
     const hours = a.hoursPerMonth;
     const expected =
-      2 * 0.25 * hours * p.fargate.x86VcpuHour +
-      2 * 0.5 * hours * p.fargate.x86GbHour +
+      2 * 0.5 * hours * p.fargate.x86VcpuHour +
+      2 * 1 * hours * p.fargate.x86GbHour +
       hours * p.alb.hour +
       a.albLcuPerHour * hours * p.alb.lcuHour +
       (2 + 2) * hours * p.publicIpv4Hour + // the load balancer's two zones, the two NAT Elastic IPs
@@ -138,7 +140,7 @@ describe("review of the default app's real plan", () => {
       2 * p.alarmMonth;
     expect(text).toContain(`5. Estimated monthly cost (eu-west-1 prices as of ${prices.asOf}, USD)`);
     expect(text).toMatch(new RegExp(`\\n {2}Total +\\$${expected.toFixed(2).replace(".", "\\.")}\\n`));
-    expect(text).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +2 tasks × 0\.25 vCPU × 730 h × \$0\.04048 +\$14\.78/);
+    expect(text).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +2 tasks × 0\.5 vCPU × 730 h × \$0\.04048 +\$29\.55/);
     expect(text).toMatch(/Public IPv4 addresses +4 \(2 load balancer, 2 Elastic IPs\) × 730 h × \$0\.005/);
     expect(text).toMatch(/NAT gateway hours +2 × 730 h/);
     expect(text).toMatch(/Route53 hosted zones +1 × \$0\.50 +\$0\.50/);
@@ -164,7 +166,7 @@ describe("review of the default app's real plan", () => {
     expect(markdown).toContain(
       "| Allow | `ssm:GetParameters` | `aws_ssm_parameter.hello_secret_password.arn` | 🔑 reads secrets | `aws_iam_role_policy.hello_task_execution_role_policy` ¹ |",
     );
-    expect(markdown).toContain("| `/hello/PASSWORD` → `hello.PASSWORD` | ✅ `aws_iam_role.hello_task_execution_role` |");
+    expect(markdown).toContain("| `/hello-prod/PASSWORD` → `hello-prod.PASSWORD` | ✅ `aws_iam_role.hello_task_execution_role` |");
     expect(markdown).toMatch(/\| \*\*Total\*\* \| {2}\| \*\*\$\d+\.\d{2}\*\* \|/);
     expect(markdown).toContain("**Assumptions:** 730 hours a month");
     // Every table row has as many cells as its header.
@@ -201,5 +203,18 @@ describe("review of the default app's real plan", () => {
     );
     expect(markdownStrict.stdout).toContain("> ⚠️ **DESTROY** `aws_route53_zone.hello_zone`");
     expect(markdownStrict.stdout).toContain("| `hello` | 49 | 0 | **1** | **1** |");
+  });
+});
+
+describe("review of the default app's real dev plan", () => {
+  test("the smaller environment: 49 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
+    const devText = review(dev.planJsonText).stdout;
+    expect(devText).toMatch(/Changes +49 to add, 0 to change, 0 to replace, 0 to destroy/);
+    expect(devText).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +1 tasks? × 0\.25 vCPU × 730 h/);
+    expect(devText).toMatch(/NAT gateway hours +1 × 730 h/);
+    expect(devText).toMatch(/\/hello-dev\/PASSWORD → hello-dev\.PASSWORD/);
+    expect(devText).toMatch(/Policy +no violations/);
+    expect(reviewPlan(dev.plan).cost.total).toBeLessThan(reviewPlan(planned.plan).cost.total);
+    expect(review(dev.planJsonText, "--strict").code).toBe(0);
   });
 });

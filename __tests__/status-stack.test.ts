@@ -5,7 +5,7 @@ import { Cluster, SecretParameter } from "../src";
 import { decodeJsonencode as decodeForTests } from "./support/synth";
 import { decodeJsonencode, parseHcl, parseReference } from "../src/status/hcl";
 import { listStacks, logStreamOf, readStack, UsageError } from "../src/status/stack";
-import { STACK, synthDefaultApp, synthVariant } from "./fixtures/status/run";
+import { STACK, synthDefaultApp, synthMainApp, synthVariant } from "./fixtures/status/run";
 
 jest.setTimeout(120_000);
 
@@ -20,7 +20,26 @@ function emptyDir(): string {
   return dir;
 }
 
-describe("the default app, synthesized by its app command (main.ts)", () => {
+describe("main.ts, synthesized by its app command: one stack per environment", () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = synthMainApp();
+  });
+
+  test("both stacks are listed, and status will not guess between them", () => {
+    expect(listStacks(outdir)).toEqual(["hello-dev", "hello-prod"]);
+    expect(() => readStack(outdir)).toThrow(`${outdir} holds 2 stacks; name one: hello-dev, hello-prod`);
+  });
+
+  test("a stack named on the command line is read with its environment's names and settings", () => {
+    const [service] = readStack(outdir, "hello-prod").services;
+    expect(service).toMatchObject({ resource: "aws_ecs_service.hello_service", name: "hello-prod", clusterName: "hello-prod", desiredCount: 2 });
+    expect(service.taskDefinition).toMatchObject({ family: "hello-prod", cpu: 512, memory: 1024 });
+    expect(readStack(outdir, "hello-dev").services[0]).toMatchObject({ name: "hello-dev", desiredCount: 1 });
+  });
+});
+
+describe("the article's app as one stack, as cdktf synth writes it", () => {
   let outdir: string;
   beforeAll(() => {
     outdir = synthDefaultApp();

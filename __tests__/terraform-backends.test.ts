@@ -13,21 +13,28 @@ afterAll(() => {
   outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 });
 
-function synthDefaultApp(env: Record<string, string>) {
+function runAppCommandInto(env: Record<string, string>): string {
   const outdir = runAppCommand(env);
   outdirs.push(outdir);
-  const stackDir = join(outdir, "stacks", "hello-fargate");
+  return outdir;
+}
+
+function synthDefaultApp(env: Record<string, string>) {
+  const outdir = runAppCommandInto(env);
+  const stackDir = join(outdir, "stacks", "hello-prod");
   return { stackDir, terraform: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform };
 }
 
 describe("state backends", () => {
   test("with TF_CLOUD_ORGANIZATION at synth: a cloud block Terraform accepts, one workspace per stack", async () => {
+    const dev = JSON.parse(readFileSync(join(runAppCommandInto({ TF_CLOUD_ORGANIZATION: "acme" }), "stacks", "hello-dev", "cdk.tf.json"), "utf8"));
+    expect(dev.terraform.cloud.workspaces).toEqual({ name: "hello-dev" });
     const { stackDir, terraform } = synthDefaultApp({
       TF_CLOUD_ORGANIZATION: "acme",
       TF_CLOUD_PROJECT: "web",
       FARGATE_WORKSPACE_PREFIX: "fargate-",
     });
-    expect(terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "fargate-hello-fargate", project: "web" } });
+    expect(terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "fargate-hello-prod", project: "web" } });
     expect(terraform.backend).toBeUndefined();
     expect(await validateWithBackend(stackDir, "cloud-backend")).toContain("The configuration is valid");
   });
@@ -35,7 +42,7 @@ describe("state backends", () => {
   test("without it: a local backend, its path relative to the stack folder (no machine path in the JSON)", async () => {
     const { stackDir, terraform } = synthDefaultApp({ TF_CLOUD_ORGANIZATION: "" });
     expect(terraform.cloud).toBeUndefined();
-    expect(terraform.backend).toEqual({ local: { path: "../../../terraform.hello-fargate.tfstate" } });
+    expect(terraform.backend).toEqual({ local: { path: "../../../terraform.hello-prod.tfstate" } });
     expect(await validateWithBackend(stackDir, "local-backend")).toContain("The configuration is valid");
   });
 

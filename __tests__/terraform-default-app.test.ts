@@ -19,13 +19,15 @@ const SECRET = "canary-4c1e9d-correct-horse-battery-staple";
 
 let outdir: string;
 let planned: PlannedStack;
+let dev: PlannedStack;
 let plan: any;
 const plannedDir = () => planned.dir;
 
 beforeAll(async () => {
   // The user has the secret exported while synthesizing, as they would before `cdktf deploy`.
   outdir = runAppCommand({ TF_VAR_password: SECRET });
-  planned = await planStack(join(outdir, "stacks", "hello-fargate"), { vars: { password: SECRET }, name: "default-app" });
+  planned = await planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "default-app-prod" });
+  dev = await planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "default-app-dev" });
   plan = planned.plan;
 });
 
@@ -44,7 +46,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe("the default app, planned offline by Terraform with the real AWS provider", () => {
+describe("the default app's prod environment, planned offline by Terraform with the real AWS provider", () => {
   test("validates, and plans only creations", () => {
     expect(planned.validateOutput).toContain("The configuration is valid");
     const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
@@ -52,8 +54,9 @@ describe("the default app, planned offline by Terraform with the real AWS provid
     expect(plan.resource_changes).toHaveLength(51);
   });
 
-  test("the secret's value is nowhere: not in cdktf.out, the plan file, its JSON or Terraform's output", () => {
+  test("the secret's value is nowhere: not in cdktf.out, the plan files, their JSON or Terraform's output", () => {
     expect(whereInFiles(outdir, SECRET)).toEqual([]);
+    expect(whereTextAppears(dev, SECRET)).toEqual([]);
     expect(whereInFiles(outdir, "hello.example.com")).not.toEqual([]); // the search does find what is there
     expect(planned.planJsonText).not.toContain(SECRET);
     expect(planned.planOutput).not.toContain(SECRET);
@@ -75,15 +78,15 @@ describe("the default app, planned offline by Terraform with the real AWS provid
 
   test("cluster with Container Insights, and a log group kept 30 days", () => {
     expect(values("aws_ecs_cluster.hello_cluster")).toMatchObject({
-      name: "hello",
+      name: "hello-prod",
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-    expect(values("aws_cloudwatch_log_group.hello_logs")).toMatchObject({ name: "/ecs/hello", retention_in_days: 30 });
+    expect(values("aws_cloudwatch_log_group.hello_logs")).toMatchObject({ name: "/ecs/hello-prod", retention_in_days: 90 });
   });
 
   test("the secret: a SecureString written only through value_wo, from the ephemeral variable", () => {
     expect(values("aws_ssm_parameter.hello_secret_password")).toMatchObject({
-      name: "/hello/PASSWORD",
+      name: "/hello-prod/PASSWORD",
       type: "SecureString",
       value_wo: null,
       value_wo_version: 1,
@@ -93,8 +96,8 @@ describe("the default app, planned offline by Terraform with the real AWS provid
   });
 
   test("IAM: the execution role reads exactly the parameter's ARN; the task role is another role", () => {
-    expect(values("aws_iam_role.hello_task_execution_role").name).toBe("hello-execution");
-    expect(values("aws_iam_role.hello_task_role").name).toBe("hello-task");
+    expect(values("aws_iam_role.hello_task_execution_role").name).toBe("hello-prod-execution");
+    expect(values("aws_iam_role.hello_task_role").name).toBe("hello-prod-task");
     const policy = decodeJsonencode(expression("aws_iam_role_policy.hello_task_execution_role_policy", "policy").constant_value);
     expect(policy.Statement).toEqual([
       { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ["${aws_ssm_parameter.hello_secret_password.arn}"] },
@@ -106,16 +109,16 @@ describe("the default app, planned offline by Terraform with the real AWS provid
 
   test("task definition: Fargate, awsvpc, the container with USER plain and PASSWORD from SSM, awslogs", () => {
     expect(values("aws_ecs_task_definition.hello_task")).toMatchObject({
-      family: "hello",
-      cpu: "256",
-      memory: "512",
+      family: "hello-prod",
+      cpu: "512",
+      memory: "1024",
       network_mode: "awsvpc",
       requires_compatibilities: ["FARGATE"],
       runtime_platform: [{ operating_system_family: "LINUX", cpu_architecture: "X86_64" }],
     });
     const [container] = decodeJsonencode(expression("aws_ecs_task_definition.hello_task", "container_definitions").constant_value);
     expect(container).toMatchObject({
-      name: "hello",
+      name: "hello-prod",
       image: "public.ecr.aws/nginx/nginx:1.27-alpine",
       environment: [{ name: "USER", value: "hello" }],
       secrets: [{ name: "PASSWORD", valueFrom: "${aws_ssm_parameter.hello_secret_password.arn}" }],
@@ -176,14 +179,14 @@ describe("the default app, planned offline by Terraform with the real AWS provid
 
   test("service: Fargate, private subnets, no public IP, rolls back, behind the target group after the listeners", () => {
     expect(values("aws_ecs_service.hello_service")).toMatchObject({
-      name: "hello",
+      name: "hello-prod",
       launch_type: "FARGATE",
       desired_count: 2,
       deployment_minimum_healthy_percent: 100,
       deployment_maximum_percent: 200,
       deployment_circuit_breaker: [{ enable: true, rollback: true }],
       network_configuration: [expect.objectContaining({ assign_public_ip: false })],
-      load_balancer: [expect.objectContaining({ container_name: "hello", container_port: 80 })],
+      load_balancer: [expect.objectContaining({ container_name: "hello-prod", container_port: 80 })],
     });
     expect(configurationResource(plan, "aws_ecs_service.hello_service").depends_on).toEqual([
       "aws_lb_listener.hello_load_balancer_https_listener",
@@ -203,8 +206,8 @@ describe("the default app, planned offline by Terraform with the real AWS provid
     const configuration = JSON.parse(readFileSync(join(plannedDir(), "cdk.tf.json"), "utf8"));
     const [postcondition] = configuration.resource.aws_ecs_service.hello_service.lifecycle.postcondition;
     expect(postcondition.condition).toBe("${(self.task_definition == aws_ecs_task_definition.hello_task.arn)}");
-    expect(postcondition.error_message).toMatch(/^The deployment of service hello was rolled back: ECS is running \$\{self.task_definition\}/);
-    expect(postcondition.error_message).toContain("/aws/events/ecs/hello/stopped-tasks");
+    expect(postcondition.error_message).toMatch(/^The deployment of service hello-prod was rolled back: ECS is running \$\{self.task_definition\}/);
+    expect(postcondition.error_message).toContain("/aws/events/ecs/hello-prod/stopped-tasks");
   });
 
   test("stopped tasks are kept: an EventBridge rule for this service's STOPPED tasks, delivered to a log group", () => {
@@ -213,24 +216,24 @@ describe("the default app, planned offline by Terraform with the real AWS provid
     expect(pattern).toMatchObject({
       source: ["aws.ecs"],
       "detail-type": ["ECS Task State Change"],
-      detail: { clusterArn: ["${aws_ecs_cluster.hello_cluster.arn}"], group: ["service:hello"], lastStatus: ["STOPPED"] },
+      detail: { clusterArn: ["${aws_ecs_cluster.hello_cluster.arn}"], group: ["service:hello-prod"], lastStatus: ["STOPPED"] },
     });
     expect(expression("aws_cloudwatch_event_target.hello_service_stopped_tasks_to_logs", "arn").references).toContain(
       "aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group",
     );
-    expect(values("aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello/stopped-tasks");
+    expect(values("aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello-prod/stopped-tasks");
     expect(resourcesOfType(plan, "aws_cloudwatch_log_resource_policy")).toHaveLength(1);
   });
 
   test("alarms on unhealthy targets and on target 5xx", () => {
     expect(values("aws_cloudwatch_metric_alarm.hello_alarms_unhealthy_targets")).toMatchObject({
-      alarm_name: "hello-unhealthy-targets",
+      alarm_name: "hello-prod-unhealthy-targets",
       namespace: "AWS/ApplicationELB",
       metric_name: "UnHealthyHostCount",
       threshold: 0,
     });
     expect(values("aws_cloudwatch_metric_alarm.hello_alarms_target_5xx")).toMatchObject({
-      alarm_name: "hello-target-5xx",
+      alarm_name: "hello-prod-target-5xx",
       metric_name: "HTTPCode_Target_5XX_Count",
       threshold: 10,
     });
@@ -256,10 +259,38 @@ describe("the default app, planned offline by Terraform with the real AWS provid
       "hello_url",
     ]);
     expect(plan.output_changes.hello_url.after).toBe("https://hello.example.com");
-    expect(plan.output_changes.hello_secret_parameter_names.after).toEqual({ PASSWORD: "/hello/PASSWORD" });
+    expect(plan.output_changes.hello_secret_parameter_names.after).toEqual({ PASSWORD: "/hello-prod/PASSWORD" });
   });
 });
 
 function whereInFiles(dir: string, text: string): string[] {
   return filesUnder(dir).filter((file) => readFileSync(file, "utf8").includes(text));
 }
+
+describe("the default app's dev environment: the same app, smaller and cheaper", () => {
+  const devValues = (address: string) => plannedResource(dev.plan, address).values;
+
+  test("plans its own stack, named and tagged dev", () => {
+    expect(dev.plan.resource_changes).toHaveLength(49);
+    expect(devValues("aws_ecs_service.hello_service").name).toBe("hello-dev");
+    expect(devValues("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "dev", Stack: "hello-dev" });
+    expect(values("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "prod", Stack: "hello-prod" });
+  });
+
+  test("overrides size, count, domain, NAT strategy, deletion protection and log retention", () => {
+    expect(devValues("aws_ecs_task_definition.hello_task")).toMatchObject({ cpu: "256", memory: "512" });
+    expect(devValues("aws_ecs_service.hello_service").desired_count).toBe(1);
+    expect(devValues("aws_acm_certificate.hello_certificate").domain_name).toBe("dev.hello.example.com");
+    expect(resourcesOfType(dev.plan, "aws_nat_gateway")).toHaveLength(1);
+    expect(devValues("aws_lb.hello_load_balancer").enable_deletion_protection).toBe(false);
+    expect(values("aws_lb.hello_load_balancer").enable_deletion_protection).toBe(true);
+    expect(devValues("aws_cloudwatch_log_group.hello_logs").retention_in_days).toBe(7);
+  });
+
+  test("its secret is its own parameter, from the same variable name in its own stack", () => {
+    expect(devValues("aws_ssm_parameter.hello_secret_password").name).toBe("/hello-dev/PASSWORD");
+    expect(configurationResource(dev.plan, "aws_ssm_parameter.hello_secret_password").expressions.value_wo.references).toEqual([
+      "var.password",
+    ]);
+  });
+});

@@ -19,3 +19,4 @@ export * from "./service-alarms";
 export * from "./stopped-task-events";
 export * from "./task-definition";
 export * from "./task-role";
+export * from "./terraform-ignore";
