@@ -2,8 +2,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs"
 import { tmpdir } from "os";
 import { join } from "path";
 import { Cluster, SecretParameter } from "../src";
-import { decodeJsonencode as decodeForTests } from "./support/synth";
-import { decodeJsonencode, parseHcl, parseReference } from "../src/status/hcl";
 import { listStacks, logStreamOf, readStack, UsageError } from "../src/status/stack";
 import { STACK, synthDefaultApp, synthMainApp, synthVariant } from "./fixtures/status/run";
 
@@ -123,12 +121,6 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
       vpcEndpoints: [],
     });
   });
-
-  test("the container definitions decode as the test suite's own decoder reads them", () => {
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8"));
-    const expression = json.resource.aws_ecs_task_definition.hello_task.container_definitions;
-    expect(decodeJsonencode(expression)).toEqual(decodeForTests(expression));
-  });
 });
 
 describe("an app with an existing cluster (ARN), an existing execution role and existing secrets", () => {
@@ -230,43 +222,5 @@ describe("what it refuses: usage errors", () => {
       JSON.stringify({ provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_vpc: { main: { cidr_block: "10.0.0.0/16" } } } }),
     );
     expect(() => readStack(outdir)).toThrow('stack "network-only" declares no ECS service');
-  });
-});
-
-describe("decoding cdktf's jsonencode HCL", () => {
-  test("references, templates with quotes inside, function calls, escapes, numbers and booleans", () => {
-    expect(
-      decodeJsonencode(
-        '${jsonencode([{"name" = "a\\"b\\n", "arn" = aws_x.y.arn, "tpl" = "${aws_x.y.arn}:*", "q" = "${lookup(var.m, "k", "}")}x", ' +
-          '"f" = concat(["a"], ["b", "c"]), "n" = 80, "t" = true, "z" = null, "o" = {"k" = -1.5e3}}])}',
-      ),
-    ).toEqual([
-      {
-        name: 'a"b\n',
-        arn: "${aws_x.y.arn}",
-        tpl: "${aws_x.y.arn}:*",
-        q: '${lookup(var.m, "k", "}")}x',
-        f: '${concat(["a"], ["b", "c"])}',
-        n: 80,
-        t: true,
-        z: null,
-        o: { k: -1500 },
-      },
-    ]);
-  });
-
-  test("a reference is split into type, name and attribute", () => {
-    expect(parseReference("${aws_iam_role.hello_task_execution_role.arn}")).toEqual({
-      type: "aws_iam_role",
-      name: "hello_task_execution_role",
-      attribute: "arn",
-    });
-    expect(parseReference("arn:aws:iam::123456789012:role/x")).toBeUndefined();
-    expect(parseReference("${aws_x.y.arn}:*")).toBeUndefined();
-  });
-
-  test("what is not HCL is refused", () => {
-    expect(() => decodeJsonencode('{"a": 1}')).toThrow("not a jsonencode expression");
-    expect(() => parseHcl('{"a" = "unterminated')).toThrow("unterminated string");
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { FargateStack } from "../../src";
+import { decodeJsonencode as decode } from "../../src/hcl";
 
 /** The synthesized Terraform JSON of a stack, parsed. */
 export interface TerraformJson {
@@ -58,14 +59,7 @@ export function synthErrors(build: (stack: FargateStack) => void, region?: strin
 }
 
 /**
- * Decodes the HCL object syntax cdktf writes inside `${jsonencode(...)}` back into a value, with
- * Terraform references kept as `"${ref}"` strings: `{"a" = aws_x.y.arn}` → `{ a: "${aws_x.y.arn}" }`.
+ * src/hcl.ts's decoder of `${jsonencode(...)}`, typed `any` so that a test can reach into the document:
+ * references kept as `"${ref}"` strings, `{"a" = aws_x.y.arn}` → `{ a: "${aws_x.y.arn}" }`.
  */
-export function decodeJsonencode(expression: string): any {
-  const match = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(expression);
-  if (!match) throw new Error(`not a jsonencode expression: ${expression.slice(0, 80)}`);
-  const json = match[1]
-    .replace(/"((?:[^"\\]|\\.)*)"\s*=\s*/g, (_, key) => `"${key}": `)
-    .replace(/(:\s*|\[\s*|,\s*)([a-z_][a-z0-9_]*(?:\.[a-z0-9_*-]+)+)(?=\s*[,}\]])/gi, (_, before, ref) => `${before}"\${${ref}}"`);
-  return JSON.parse(json);
-}
+export const decodeJsonencode: (expression: string) => any = decode;

@@ -4,7 +4,7 @@
  * and inline `ingress` blocks alike), and public IP addresses.
  */
 import { Json, Plan, PlanResource } from "./plan";
-import { showValue } from "./hcl";
+import { showValue } from "../hcl";
 import { Violation, WORLD_OPEN_ALLOWED_PORTS } from "./rules";
 
 export interface LoadBalancerExposure {

@@ -8,7 +8,7 @@
  * by address (`aws_ssm_parameter.hello_secret_password.arn`).
  */
 import { Json, Plan, PlanResource, referenceBase } from "./plan";
-import { readDocument, showValue } from "./hcl";
+import { readDocument, showValue } from "../hcl";
 import { ADMIN_MANAGED_POLICIES, SECRET_READ_ACTIONS, STAR_RESOURCE_ALLOWED_ACTIONS, Violation, iamMatches } from "./rules";
 import { asArray, compareText, stringOr } from "./exposure";
 

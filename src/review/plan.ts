@@ -7,7 +7,7 @@
  * template it wrote, such as `${aws_iam_role.x.arn}` or `${jsonencode({...})}`) and its `references`.
  * `Plan.value` reads the first, falling back to the second.
  */
-import { interpolatedReferences, readDocument } from "./hcl";
+import { interpolatedReferences, readDocument } from "../hcl";
 
 /** Plan JSON is untyped data; every read of it checks what it finds. */
 export type Json = any;

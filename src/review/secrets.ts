@@ -5,7 +5,7 @@
  * value is in the plan (the values themselves are never printed).
  */
 import { Json, Plan, PlanResource } from "./plan";
-import { readDocument, showValue } from "./hcl";
+import { readDocument, showValue } from "../hcl";
 import { IamSection } from "./iam";
 import { Violation, iamMatches, looksSecret } from "./rules";
 import { asArray, stringOr } from "./exposure";

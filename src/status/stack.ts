@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "fs";
 import { join } from "path";
-import { decodeJsonencode, parseReference } from "./hcl";
+import { decodeJsonencode, parseReference } from "../hcl";
 
 /*
  * Reading the synthesized stack (cdktf.out/stacks/<stack>/cdk.tf.json): what each ECS service is declared

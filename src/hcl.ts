@@ -1,17 +1,28 @@
 /**
- * Reads the HCL that cdktf writes inside `${jsonencode(...)}` back into a value, for the review of a plan
- * whose policies and container definitions Terraform cannot know yet (they reference ARNs of resources to
- * create): `terraform show -json` then gives them only in `configuration...expressions.<arg>.constant_value`,
- * as the template cdktf wrote, e.g.
+ * Reads the HCL that cdktf writes inside `${jsonencode(...)}` (IAM policies, container definitions, event
+ * patterns) back into a value: for `npm run status` (the synthesized cdk.tf.json), for `npm run review`
+ * (a plan whose documents Terraform cannot know yet gives them only in
+ * `configuration...expressions.<arg>.constant_value`, as the template cdktf wrote) and for the tests. E.g.
  *
  *   ${jsonencode({"Statement" = [{"Action" = ["ssm:GetParameters"], "Resource" = [aws_ssm_parameter.p.arn]}]})}
  *
- * Objects (`{"k" = v, k2 = v}`, `:` also accepted, items separated by commas or newlines), tuples, strings
- * with their escapes, numbers, `true`, `false` and `null` become JSON values. Anything else (a reference,
- * a function call, an operator, a conditional, an index) is kept as the text `"${expression}"`, the way a
- * Terraform template writes it: `aws_ssm_parameter.p.arn` becomes `"${aws_ssm_parameter.p.arn}"`. Strings
- * keep their own `${...}` interpolations as written (`"${aws_x.y.arn}:*"`).
+ * Objects (`{"k" = v, k2 = v}`, `:` also accepted, items separated by commas or newlines, comments allowed),
+ * tuples, strings with their escapes, numbers, `true`, `false` and `null` become JSON values. Anything else
+ * (a reference, a function call, an operator, a conditional, an index, a `for`) is kept as the text
+ * `"${expression}"`, the way a Terraform template writes it: `aws_ssm_parameter.p.arn` becomes
+ * `"${aws_ssm_parameter.p.arn}"`. Strings keep their own `${...}` and `%{...}` as written
+ * (`"${aws_x.y.arn}:*"`); for `$${` and `%%{` (a literal `${`, `%{`: cdktf writes a literal `${` so) see
+ * `HclOptions.unescape`.
  */
+
+export interface HclOptions {
+  /**
+   * False (the default): `$${` and `%%{` are kept as written, so a decoded string stays a Terraform template
+   * in which every `${` starts an interpolation (`"$${x}"` is never taken for a reference). True: they
+   * become the literal `${` and `%{` Terraform's value holds, for showing a value to a person.
+   */
+  unescape?: boolean;
+}
 
 /** Whether `text` is exactly one `${jsonencode(...)}` template. */
 export function isJsonencode(text: unknown): text is string {
@@ -19,18 +30,15 @@ export function isJsonencode(text: unknown): text is string {
 }
 
 /** Decodes `${jsonencode(<hcl>)}` into a value; throws on text it cannot read. */
-export function decodeJsonencode(text: string): unknown {
+export function decodeJsonencode(text: string, options: HclOptions = {}): unknown {
   const match = /^\s*\$\{\s*jsonencode\s*\(([\s\S]*)\)\s*\}\s*$/.exec(text);
-  if (!match) throw new Error(`not a \${jsonencode(...)} template: ${text.slice(0, 60)}`);
-  const parser = new HclParser(match[1]);
-  const value = parser.value();
-  parser.end();
-  return value;
+  if (!match) throw new Error(`not a \${jsonencode(...)} template: ${text.slice(0, 80)}`);
+  return parseHcl(match[1], options);
 }
 
-/** Parses one HCL value (see the file comment). */
-export function parseHcl(text: string): unknown {
-  const parser = new HclParser(text);
+/** Parses one HCL value (see the file comment); throws on text it cannot read. */
+export function parseHcl(text: string, options: HclOptions = {}): unknown {
+  const parser = new HclParser(text, options.unescape === true);
   const value = parser.value();
   parser.end();
   return value;
@@ -38,23 +46,24 @@ export function parseHcl(text: string): unknown {
 
 /**
  * A document that may be JSON text (a value Terraform knows), a `${jsonencode(...)}` template (cdktf's
- * configuration), or already a value: returns the value, or undefined when it cannot be read.
+ * configuration), or already a value: returns the value, or undefined when it cannot be read. Templates
+ * are read with `unescape` (the review shows their strings to people).
  */
 export function readDocument(source: unknown): unknown {
   if (source === null || source === undefined) return undefined;
   if (typeof source !== "string") return source;
-  if (isJsonencode(source)) {
-    try {
-      return decodeJsonencode(source);
-    } catch {
-      return undefined;
-    }
-  }
   try {
-    return JSON.parse(source);
+    return isJsonencode(source) ? decodeJsonencode(source, { unescape: true }) : JSON.parse(source);
   } catch {
     return undefined;
   }
+}
+
+/** A Terraform reference such as `${aws_iam_role.hello_task_execution_role.arn}`, split; undefined otherwise. */
+export function parseReference(value: unknown): { type: string; name: string; attribute: string } | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^\$\{([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w]*)\}$/.exec(value);
+  return match ? { type: match[1], name: match[2], attribute: match[3] } : undefined;
 }
 
 /**
@@ -63,29 +72,33 @@ export function readDocument(source: unknown): unknown {
  */
 export function showValue(value: unknown): string {
   if (typeof value !== "string") return JSON.stringify(value);
-  return value.replace(/\$\{([^{}"]*)\}/g, (whole, inner: string) => (TRAVERSAL.test(inner.trim()) ? inner.trim() : whole));
+  return value.replace(INTERPOLATION, (whole, inner: string) => traversal(inner) ?? whole);
 }
 
 /** The traversals (`aws_x.y.arn`, `var.z`) a string's `${...}` interpolations are made of. */
 export function interpolatedReferences(value: unknown): string[] {
   if (typeof value !== "string") return [];
-  const found: string[] = [];
-  for (const match of value.matchAll(/\$\{([^{}"]*)\}/g)) {
-    const inner = match[1].trim();
-    if (TRAVERSAL.test(inner)) found.push(inner);
-  }
-  return found;
+  return [...value.matchAll(INTERPOLATION)].flatMap((match) => traversal(match[1]) ?? []);
 }
 
-/** `a.b.c`, `a.b[0].c`, `a.b["k"].c`: a Terraform reference, not a call or an operation. */
-const TRAVERSAL = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*|\[(?:\d+|"[^"]*"|\*)\])+$/;
+/** A `${...}` with no braces or quotes inside (a call with a string argument is never a reference). */
+const INTERPOLATION = /\$\{([^{}"]*)\}/g;
+
+/** `a.b.c`, `a.b[0].c`, `a.b["k"].c`: a Terraform reference, not a call or an operation; undefined otherwise. */
+function traversal(text: string): string | undefined {
+  const trimmed = text.trim();
+  return /^[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*|\[(?:\d+|"[^"]*"|\*)\])+$/.test(trimmed) ? trimmed : undefined;
+}
 
 const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 class HclParser {
   private at = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly unescape: boolean,
+  ) {}
 
   end(): void {
     this.skip(true);
@@ -170,7 +183,7 @@ class HclParser {
     }
   }
 
-  /** A quoted template: escapes decoded, `${...}` and `%{...}` kept as written. */
+  /** A quoted template: escapes decoded, `${...}` and `%{...}` kept as written, `$${` and `%%{` as `unescape` says. */
   private string(): string {
     let result = "";
     this.at++; // "
@@ -186,12 +199,12 @@ class HclParser {
         continue;
       }
       if ((c === "$" || c === "%") && this.text[this.at + 1] === c && this.text[this.at + 2] === "{") {
-        result += `${c}{`; // $${ and %%{ are a literal ${ and %{
+        result += this.unescape ? `${c}{` : `${c}${c}{`;
         this.at += 3;
         continue;
       }
       if ((c === "$" || c === "%") && this.text[this.at + 1] === "{") {
-        const end = this.skipInterpolation(this.at);
+        const end = this.skipBalanced(this.at + 1);
         result += this.text.slice(this.at, end);
         this.at = end;
         continue;
@@ -233,24 +246,10 @@ class HclParser {
   /** Any other expression, up to the next separator outside brackets and strings, as `${expression}`. */
   private expression(): string {
     const start = this.at;
-    let i = this.at;
-    const stack: string[] = [];
-    while (i < this.text.length) {
-      const c = this.text[i];
-      if (c === '"') {
-        i = this.skipString(i);
-        continue;
-      }
-      if (c in OPENERS) stack.push(OPENERS[c]);
-      else if (c === ")" || c === "]" || c === "}") {
-        if (stack.length === 0) break;
-        if (stack.pop() !== c) this.fail(`unbalanced ${c}`);
-      } else if (stack.length === 0 && (c === "," || c === "\n" || c === "\r")) break;
-      i++;
-    }
-    const expression = this.text.slice(start, i).trim();
+    const end = this.scan(start, []);
+    const expression = this.text.slice(start, end).trim();
     if (!expression) this.fail("a value was expected");
-    this.at = i;
+    this.at = end;
     return `\${${expression}}`;
   }
 
@@ -282,35 +281,40 @@ class HclParser {
       if (c === "\\") i += 2;
       else if (c === '"') return i + 1;
       else if ((c === "$" || c === "%") && this.text[i + 1] === c && this.text[i + 2] === "{") i += 3;
-      else if ((c === "$" || c === "%") && this.text[i + 1] === "{") i = this.skipInterpolation(i);
+      else if ((c === "$" || c === "%") && this.text[i + 1] === "{") i = this.skipBalanced(i + 1);
       else i++;
     }
     this.fail("unterminated string");
   }
 
-  /** Index just past the `${...}` or `%{...}` that starts at `i`. */
-  private skipInterpolation(i: number): number {
-    return this.skipBalanced(i + 1);
-  }
-
   /** Index just past the bracketed text that starts at `i` (on `(`, `[` or `{`). */
   private skipBalanced(i: number): number {
-    const stack = [OPENERS[this.text[i]]];
-    i++;
+    return this.scan(i + 1, [OPENERS[this.text[i]]]);
+  }
+
+  /**
+   * Walks the text from `i`, over strings and nested brackets. With closers still `owed`: returns the index
+   * just past the one that settles them. With none: the index of the first `,`, newline or closer outside
+   * brackets (where a bare expression ends), or the end of the text.
+   */
+  private scan(i: number, owed: string[]): number {
+    const balancing = owed.length > 0;
     while (i < this.text.length) {
       const c = this.text[i];
       if (c === '"') {
         i = this.skipString(i);
         continue;
       }
-      if (c in OPENERS) stack.push(OPENERS[c]);
+      if (c in OPENERS) owed.push(OPENERS[c]);
       else if (c === ")" || c === "]" || c === "}") {
-        if (stack.pop() !== c) this.fail(`unbalanced ${c}`);
-        if (stack.length === 0) return i + 1;
-      }
+        if (owed.length === 0) return i;
+        if (owed.pop() !== c) this.fail(`unbalanced ${c}`);
+        if (balancing && owed.length === 0) return i + 1;
+      } else if (owed.length === 0 && (c === "," || c === "\n" || c === "\r")) return i;
       i++;
     }
-    this.fail("unterminated brackets");
+    if (balancing) this.fail("unterminated brackets");
+    return i;
   }
 
   private fail(message: string): never {

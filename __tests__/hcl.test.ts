@@ -1,7 +1,12 @@
-import { decodeJsonencode, interpolatedReferences, isJsonencode, parseHcl, readDocument, showValue } from "../src/review/hcl";
+import { FargateWebApp } from "../src";
+import { decodeJsonencode, interpolatedReferences, isJsonencode, parseHcl, parseReference, readDocument, showValue } from "../src/hcl";
 import { referenceBase } from "../src/review/plan";
+import { DEFAULT_APP } from "./fixtures/status/run";
+import { decodeJsonencode as decodeForTests, onlyResource, synthesize } from "./support/synth";
 
-describe("review: reading cdktf's ${jsonencode(...)} back", () => {
+/* src/hcl.ts reads cdktf's `${jsonencode(...)}` back, for npm run status, npm run review and the tests. */
+
+describe("reading cdktf's ${jsonencode(...)} back", () => {
   test("the execution role policy as Terraform's plan JSON gives it: references kept as ${...}", () => {
     const text =
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "ReadSecretParameters", "Effect" = "Allow", "Action" = ["ssm:GetParameters"], ' +
@@ -29,6 +34,55 @@ describe("review: reading cdktf's ${jsonencode(...)} back", () => {
         secrets: [{ name: "PASSWORD", valueFrom: "${aws_ssm_parameter.hello_secret_password.arn}" }],
         memoryReservation: null,
         cpu: -150,
+      },
+    ]);
+  });
+
+  test("the article's app's container definitions, as synth writes them, decoded (also through the tests' support/synth)", () => {
+    const json = synthesize((stack) => new FargateWebApp(stack, "hello", DEFAULT_APP));
+    const expression = onlyResource(json, "aws_ecs_task_definition").container_definitions;
+    const expected = [
+      {
+        name: "hello",
+        image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+        linuxParameters: { initProcessEnabled: true },
+        essential: true,
+        portMappings: [{ protocol: "tcp", containerPort: 80, name: "http", appProtocol: "http", hostPort: 80 }],
+        environment: [{ name: "USER", value: "hello" }],
+        secrets: [{ name: "PASSWORD", valueFrom: "${aws_ssm_parameter.hello_secret_password.arn}" }],
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: {
+            "awslogs-group": "${aws_cloudwatch_log_group.hello_logs.name}",
+            "awslogs-region": "eu-west-1",
+            "awslogs-stream-prefix": "hello",
+            mode: "non-blocking",
+            "max-buffer-size": "25m",
+          },
+        },
+      },
+    ];
+    expect(decodeJsonencode(expression)).toEqual(expected);
+    expect(decodeForTests(expression)).toEqual(expected);
+  });
+
+  test("references, templates with quotes inside, function calls, escapes, numbers and booleans", () => {
+    expect(
+      decodeJsonencode(
+        '${jsonencode([{"name" = "a\\"b\\n", "arn" = aws_x.y.arn, "tpl" = "${aws_x.y.arn}:*", "q" = "${lookup(var.m, "k", "}")}x", ' +
+          '"f" = concat(["a"], ["b", "c"]), "n" = 80, "t" = true, "z" = null, "o" = {"k" = -1.5e3}}])}',
+      ),
+    ).toEqual([
+      {
+        name: 'a"b\n',
+        arn: "${aws_x.y.arn}",
+        tpl: "${aws_x.y.arn}:*",
+        q: '${lookup(var.m, "k", "}")}x',
+        f: '${concat(["a"], ["b", "c"])}',
+        n: 80,
+        t: true,
+        z: null,
+        o: { k: -1500 },
       },
     ]);
   });
@@ -63,11 +117,15 @@ describe("review: reading cdktf's ${jsonencode(...)} back", () => {
     });
   });
 
-  test("strings: escapes decoded, interpolations (with quotes and braces inside) kept, $${ and %%{ literal", () => {
+  test("strings: escapes decoded, interpolations (with quotes and braces inside) kept, $${ and %%{ kept unless unescaped", () => {
     expect(parseHcl('"a\\"b\\\\c\\n\\u00e9\\U0001F600"')).toBe('a"b\\c\né😀');
     expect(parseHcl('"${lookup(var.m, "k", "}")}:*"')).toBe('${lookup(var.m, "k", "}")}:*');
-    expect(parseHcl('"$${literal} %%{literal}"')).toBe("${literal} %{literal}");
+    expect(parseHcl('"$${literal} %%{literal}"', { unescape: true })).toBe("${literal} %{literal}");
     expect(parseHcl('"%{ if var.x }yes%{ endif }"')).toBe("%{ if var.x }yes%{ endif }");
+    // By default a decoded string stays a template: a literal ${ (cdktf writes $${) is not an interpolation.
+    expect(parseHcl('"$${literal} %%{literal}"')).toBe("$${literal} %%{literal}");
+    expect(decodeJsonencode('${jsonencode({"v" = "$${aws_x.y.arn}"})}')).toEqual({ v: "$${aws_x.y.arn}" });
+    expect(parseReference(parseHcl('"$${aws_x.y.arn}"'))).toBeUndefined();
   });
 
   test("text it cannot read is an error naming where, never a wrong value", () => {
@@ -80,6 +138,11 @@ describe("review: reading cdktf's ${jsonencode(...)} back", () => {
     expect(() => parseHcl('{"a" = (1]}')).toThrow(/unbalanced/);
   });
 
+  test("what is not HCL is refused", () => {
+    expect(() => decodeJsonencode('{"a": 1}')).toThrow("not a ${jsonencode(...)} template");
+    expect(() => parseHcl('{"a" = "unterminated')).toThrow("unterminated string");
+  });
+
   test("readDocument takes planned JSON text, a configured template, or a value; undefined for anything else", () => {
     expect(readDocument('{"Statement":[]}')).toEqual({ Statement: [] });
     expect(readDocument('${jsonencode({"Statement" = []})}')).toEqual({ Statement: [] });
@@ -87,6 +150,18 @@ describe("review: reading cdktf's ${jsonencode(...)} back", () => {
     expect(readDocument("${data.aws_iam_policy_document.d.json}")).toBeUndefined();
     expect(readDocument('${jsonencode({"a" = })}')).toBeUndefined();
     expect(readDocument(null)).toBeUndefined();
+    // The review shows strings to people: a literal ${ as Terraform's value holds it.
+    expect(readDocument('${jsonencode({"v" = "$${HOME}"})}')).toEqual({ v: "${HOME}" });
+  });
+
+  test("a reference is split into type, name and attribute", () => {
+    expect(parseReference("${aws_iam_role.hello_task_execution_role.arn}")).toEqual({
+      type: "aws_iam_role",
+      name: "hello_task_execution_role",
+      attribute: "arn",
+    });
+    expect(parseReference("arn:aws:iam::123456789012:role/x")).toBeUndefined();
+    expect(parseReference("${aws_x.y.arn}:*")).toBeUndefined();
   });
 
   test("references shown by address; their resource found by base address", () => {
