@@ -9,6 +9,7 @@ import type { TaskExecutionRole } from "./execution-role";
 import type { FargateTaskDefinition } from "./task-definition";
 import type { ISecret } from "./secret-parameter";
 import { partitionOf, providerRegion } from "./naming";
+import { looksSecret } from "./secret-names";
 import { reportInvalid } from "./validation";
 
 /** Fields of the ECS container definition that Fargate accepts and that need no grant, taken as the ECS API types them. */
@@ -92,24 +93,6 @@ const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\
 const IMAGE_REFERENCE =
   /^(?:((?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(?::\d+)?|[a-zA-Z0-9-]+:\d+|localhost)\/)?([a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 const CONTAINER_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
-/**
- * A word of an environment variable name that says its value is a secret: one that ends in a secret term
- * (`PGPASSWORD`, `JWTSECRET`, `AUTHTOKEN`) but not one that merely starts with it (`SECRETARY`, `TOKENIZER`).
- */
-const SECRET_WORD =
-  /^(?:[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|SECRETKEY|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY|CREDENTIALS?)|PASS)$/;
-
-/** `DB_PASSWORD`, `dbPassword`, `PGPASSWORD`, `API_KEY`: words split at `_` and camelCase, and adjacent pairs. */
-function looksSecret(variable: string): boolean {
-  const words = variable
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter(Boolean);
-  const pairs = words.slice(1).map((word, index) => words[index] + word);
-  return [...words, ...pairs].some((word) => SECRET_WORD.test(word));
-}
-
 /** Container definition fields Fargate refuses, and what to do instead. */
 const FARGATE_REJECTED_FIELDS: Record<string, string> = {
   privileged: "remove it: Fargate never runs privileged containers",

@@ -3,6 +3,7 @@ import { Fn, Lazy } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MAIN_RESOURCE_ID, fitName } from "./naming";
+import { iamMatches } from "./iam-wildcard";
 import { reportInvalid } from "./validation";
 
 export interface PolicyStatement {
@@ -106,9 +107,9 @@ export class TaskRole extends Construct {
   allows(action: string, resource: string | ((pattern: string) => string)): boolean {
     return [...this.statements.values()].some(
       (statement) =>
-        [...statement.actions].some((pattern) => wildcardMatches(pattern.toLowerCase(), action.toLowerCase())) &&
+        [...statement.actions].some((pattern) => iamMatches(pattern, action)) &&
         [...statement.resources].some((pattern) =>
-          wildcardMatches(pattern, typeof resource === "string" ? resource : resource(pattern)),
+          iamMatches(pattern, typeof resource === "string" ? resource : resource(pattern), false),
         ),
     );
   }
@@ -125,10 +126,4 @@ export class TaskRole extends Construct {
       })),
     };
   }
-}
-
-function wildcardMatches(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`).test(value);
 }

@@ -9,7 +9,8 @@
  */
 import { Json, Plan, PlanResource, referenceBase } from "./plan";
 import { readDocument, showValue } from "../hcl";
-import { ADMIN_MANAGED_POLICIES, SECRET_READ_ACTIONS, STAR_RESOURCE_ALLOWED_ACTIONS, Violation, iamMatches } from "./rules";
+import { iamMatches } from "../iam-wildcard";
+import { ADMIN_MANAGED_POLICIES, SECRET_READ_ACTIONS, STAR_RESOURCE_ALLOWED_ACTIONS, Violation } from "./rules";
 import { asArray, compareText, stringOr } from "./exposure";
 
 export interface Statement {

@@ -94,28 +94,3 @@ export const SECRET_READ_ACTIONS = [
   "secretsmanager:BatchGetSecretValue",
 ];
 
-/** IAM's wildcard match (`*`, `?`), case-insensitive for actions. */
-export function iamMatches(pattern: string, value: string, caseInsensitive = true): boolean {
-  const [p, v] = caseInsensitive ? [pattern.toLowerCase(), value.toLowerCase()] : [pattern, value];
-  if (!/[*?]/.test(p)) return p === v;
-  const regex = p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`).test(v);
-}
-
-/**
- * Whether a variable name says it holds a secret: a word (split at `_`, `-` and camelCase, or two adjacent
- * words) that ends in a secret term (`PGPASSWORD`, `DB_PASSWORD`, `API_KEY`, `authToken`), not one that
- * merely starts with it (`SECRETARY`, `TOKENIZER`). The same test as the container construct's synth check.
- */
-export function looksSecret(variable: string): boolean {
-  const words = variable
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter(Boolean);
-  const pairs = words.slice(1).map((word, index) => words[index] + word);
-  return [...words, ...pairs].some((word) => SECRET_WORD.test(word));
-}
-
-const SECRET_WORD =
-  /^(?:[A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|SECRETKEY|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY|CREDENTIALS?)|PASS)$/;

@@ -7,7 +7,9 @@
 import { Json, Plan, PlanResource } from "./plan";
 import { readDocument, showValue } from "../hcl";
 import { IamSection } from "./iam";
-import { Violation, iamMatches, looksSecret } from "./rules";
+import { iamMatches } from "../iam-wildcard";
+import { looksSecret } from "../secret-names";
+import { Violation } from "./rules";
 import { asArray, stringOr } from "./exposure";
 
 export interface SecretMapping {
