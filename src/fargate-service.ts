@@ -73,16 +73,16 @@ export interface FargateServiceProps {
   readonly alertTopicArn?: string;
 }
 
-/**
- * The ECS service that keeps the tasks running: Fargate, private subnets, no public IP, a security group
- * that admits only the load balancer on the container port, and a rolling deployment that rolls back
- * when new tasks never become healthy.
- */
 /** ECS service quotas: tasks per service, and the deployment and grace-period limits of its API. */
 const MAX_DESIRED_COUNT = 5000;
 const MAX_PERCENT = 2000;
 const MAX_GRACE_PERIOD_SECONDS = 2147483647;
 
+/**
+ * The ECS service that keeps the tasks running: Fargate, private subnets, no public IP, a security group
+ * that admits only the load balancer on the container port, and a rolling deployment that rolls back
+ * when new tasks never become healthy.
+ */
 export class FargateService extends Construct {
   public readonly service: EcsService;
   public readonly securityGroup: SecurityGroup;
