@@ -1,4 +1,4 @@
-import { formatCidr, parseCidr, subnetCidr } from "../src/cidr";
+import { formatCidr, parseCidr, subnetCidr } from "../src/environment/cidr";
 
 const cidr = (text: string) => {
   const parsed = parseCidr(text);

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Testing, TerraformOutput, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Cluster, FargateStack, FargateStackProps, LogGroup } from "../src";
-import { MAIN_RESOURCE_ID, fitName, providerRegion, snakeCase } from "../src/naming";
+import { MAIN_RESOURCE_ID, fitName, providerRegion, snakeCase } from "../src/app/naming";
 import { TerraformJson, resourcesOf, synthesize } from "./support/synth";
 
 function synthStack(id: string, props: FargateStackProps, build: (stack: FargateStack) => void = () => undefined) {

@@ -1,6 +1,6 @@
 import { FargateWebApp } from "../src";
-import { decodeJsonencode, interpolatedReferences, isJsonencode, parseHcl, parseReference, readDocument, showValue } from "../src/hcl";
-import { referenceBase } from "../src/review/plan";
+import { decodeJsonencode, interpolatedReferences, isJsonencode, parseHcl, parseReference, readDocument, showValue } from "../src/cli/hcl";
+import { referenceBase } from "../src/cli/review/plan";
 import { DEFAULT_APP } from "./fixtures/status/run";
 import { decodeJsonencode as decodeForTests, onlyResource, synthesize } from "./support/synth";
 

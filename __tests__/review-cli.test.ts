@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runReview } from "../src/review/cli";
-import { loadPrices } from "../src/review/cost";
+import { runReview } from "../src/cli/review/cli";
+import { loadPrices } from "../src/cli/review/cost";
 
 // A real plan's resources edited into a replacement and a deletion: see fixtures/review/README.md.
 const FIXTURE = join(__dirname, "fixtures", "review", "replace-and-delete.plan.json");

@@ -2,9 +2,9 @@ import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
 import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
-import { runReview } from "../src/review/cli";
-import { loadPrices } from "../src/review/cost";
-import { reviewPlan } from "../src/review/review";
+import { runReview } from "../src/cli/review/cli";
+import { loadPrices } from "../src/cli/review/cost";
+import { reviewPlan } from "../src/cli/review/review";
 
 jest.setTimeout(300_000);
 

@@ -13,8 +13,8 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { FargateStack, FargateWebApp } from "../src";
 import { PlannedStack, cleanupPlannedStacks, planSynthesized } from "./support/terraform";
-import { runReview } from "../src/review/cli";
-import { loadPrices } from "../src/review/cost";
+import { runReview } from "../src/cli/review/cli";
+import { loadPrices } from "../src/cli/review/cost";
 
 jest.setTimeout(300_000);
 

@@ -1,6 +1,6 @@
 import type { Container, ServiceEvent, Task } from "@aws-sdk/client-ecs";
-import { diagnoseTask, nextFargateSize } from "../src/status/reasons";
-import { DeclaredStack, readStack } from "../src/status/stack";
+import { diagnoseTask, nextFargateSize } from "../src/cli/status/reasons";
+import { DeclaredStack, readStack } from "../src/cli/status/stack";
 import { container, stoppedTask, taskDefinitionArn, TARGET_GROUP_ARN } from "./fixtures/status/common";
 import * as outOfMemory from "./fixtures/status/out-of-memory";
 import { runJson, runRecorded, synthDefaultApp, synthVariant } from "./fixtures/status/run";

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs"
 import { tmpdir } from "os";
 import { join } from "path";
 import { Cluster, SecretParameter } from "../src";
-import { listStacks, logStreamOf, readStack, UsageError } from "../src/status/stack";
+import { listStacks, logStreamOf, readStack, UsageError } from "../src/cli/status/stack";
 import { STACK, synthDefaultApp, synthMainApp, synthVariant } from "./fixtures/status/run";
 
 jest.setTimeout(120_000);

@@ -1,6 +1,6 @@
 // `npm run review -- PLAN_JSON [--format text|markdown] [--strict] [--region R] [--help]`: a review of a
 // Terraform plan (`terraform show -json`) for a human. The command lives in src/review/.
-import { runReview } from "../src/review/cli";
+import { runReview } from "../src/cli/review/cli";
 
 try {
   process.exitCode = runReview(process.argv.slice(2), {

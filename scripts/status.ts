@@ -2,7 +2,7 @@
 // tasks stop, with the fix. The command lives in src/status/; this wires in the real AWS clients.
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { runStatus } from "../src/status/cli";
+import { runStatus } from "../src/cli/status/cli";
 
 // The pinned SDK warns on Node 20 about SDK versions to come (they will need Node 22); that is not this
 // command's output. AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false shows it again.

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { FargateStack } from "../../src";
-import { decodeJsonencode as decode } from "../../src/hcl";
+import { decodeJsonencode as decode } from "../../src/cli/hcl";
 
 /** The synthesized Terraform JSON of a stack, parsed. */
 export interface TerraformJson {
@@ -59,7 +59,7 @@ export function synthErrors(build: (stack: FargateStack) => void, region?: strin
 }
 
 /**
- * src/hcl.ts's decoder of `${jsonencode(...)}`, typed `any` so that a test can reach into the document:
+ * src/cli/hcl.ts's decoder of `${jsonencode(...)}`, typed `any` so that a test can reach into the document:
  * references kept as `"${ref}"` strings, `{"a" = aws_x.y.arn}` → `{ a: "${aws_x.y.arn}" }`.
  */
 export const decodeJsonencode: (expression: string) => any = decode;

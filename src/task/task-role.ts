@@ -2,9 +2,9 @@ import { Construct } from "constructs";
 import { Fn, Lazy } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { MAIN_RESOURCE_ID, fitName } from "./naming";
-import { iamMatches } from "./iam-wildcard";
-import { reportInvalid } from "./validation";
+import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
+import { iamMatches } from "../checks/iam-wildcard";
+import { reportInvalid } from "../checks/validation";
 
 export interface PolicyStatement {
   /** Statements with the same `sid` are merged: their actions and resources are added together. */

@@ -4,13 +4,13 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ICluster } from "./cluster";
-import { INetwork } from "./network";
-import { LoadBalancer } from "./load-balancer";
-import { FargateTaskDefinition } from "./task-definition";
-import { MAIN_RESOURCE_ID } from "./naming";
-import { reportInvalid } from "./validation";
-import { StoppedTaskEvents, stoppedTasksLogGroupName } from "./stopped-task-events";
+import { ICluster } from "../environment/cluster";
+import { INetwork } from "../environment/network";
+import { LoadBalancer } from "../environment/load-balancer";
+import { FargateTaskDefinition } from "../task/task-definition";
+import { MAIN_RESOURCE_ID } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
+import { StoppedTaskEvents, stoppedTasksLogGroupName } from "../environment/stopped-task-events";
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */

@@ -9,7 +9,7 @@
  */
 import { Json, Plan, PlanResource, referenceBase } from "./plan";
 import { readDocument, showValue } from "../hcl";
-import { iamMatches } from "../iam-wildcard";
+import { iamMatches } from "../../checks/iam-wildcard";
 import { ADMIN_MANAGED_POLICIES, SECRET_READ_ACTIONS, STAR_RESOURCE_ALLOWED_ACTIONS, Violation } from "./rules";
 import { asArray, compareText, stringOr } from "./exposure";
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
-import { MAIN_RESOURCE_ID } from "./naming";
+import { MAIN_RESOURCE_ID } from "../app/naming";
 
 export interface IHostedZone {
   readonly zoneId: string;

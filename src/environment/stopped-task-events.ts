@@ -3,8 +3,8 @@ import { Fn } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
-import { LogGroup } from "./log-group";
-import { MAIN_RESOURCE_ID, fitName } from "./naming";
+import { LogGroup } from "../task/log-group";
+import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
 
 export interface StoppedTaskEventsProps {
   /** Names the rule and the log group (`/aws/events/ecs/<name>/stopped-tasks`). */

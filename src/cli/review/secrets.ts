@@ -7,8 +7,8 @@
 import { Json, Plan, PlanResource } from "./plan";
 import { readDocument, showValue } from "../hcl";
 import { IamSection } from "./iam";
-import { iamMatches } from "../iam-wildcard";
-import { looksSecret } from "../secret-names";
+import { iamMatches } from "../../checks/iam-wildcard";
+import { looksSecret } from "../../checks/secret-names";
 import { Violation } from "./rules";
 import { asArray, stringOr } from "./exposure";
 

@@ -5,8 +5,8 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { INetwork, Network } from "./network";
-import { MAIN_RESOURCE_ID, fitName } from "./naming";
-import { reportInvalid } from "./validation";
+import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
 
 export interface TargetHealthCheck {
   /**

@@ -2,7 +2,7 @@ import { Construct, Node } from "constructs";
 import { TerraformElement, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MAIN_RESOURCE_ID, snakeCase } from "./naming";
-import { StateBackend, backendFromEnvironment, configureBackend } from "./backend";
+import { StateBackend, backendFromEnvironment, configureBackend } from "./state-backend";
 
 export interface FargateStackProps {
   /** AWS region everything is created in. */

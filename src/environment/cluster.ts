@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
-import { MAIN_RESOURCE_ID } from "./naming";
+import { MAIN_RESOURCE_ID } from "../app/naming";
 
 export interface ICluster {
   readonly clusterArn: string;

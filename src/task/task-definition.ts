@@ -6,8 +6,8 @@ import { ContainerDefinition, ContainerDefinitionProps } from "./container-defin
 import { TaskExecutionRole } from "./execution-role";
 import { TaskRole } from "./task-role";
 import { FARGATE_SIZES_PAGE, FargateSize, isFargateSize, nearestFargateSizes } from "./fargate-sizes";
-import { reportInvalid } from "./validation";
-import { MAIN_RESOURCE_ID } from "./naming";
+import { reportInvalid } from "../checks/validation";
+import { MAIN_RESOURCE_ID } from "../app/naming";
 
 export type CpuArchitecture = "X86_64" | "ARM64";
 

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { reportInvalid } from "./validation";
-import { MAIN_RESOURCE_ID } from "./naming";
+import { reportInvalid } from "../checks/validation";
+import { MAIN_RESOURCE_ID } from "../app/naming";
 
 export interface LogGroupProps {
   /** Log group name, e.g. `/ecs/hello`. */

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { LoadBalancer } from "./load-balancer";
-import { reportInvalid } from "./validation";
+import { LoadBalancer } from "../environment/load-balancer";
+import { reportInvalid } from "../checks/validation";
 
 export interface ServiceAlarmsProps {
   /** Prefix of the alarm names. */

@@ -4,7 +4,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { IHostedZone } from "./hosted-zone";
-import { MAIN_RESOURCE_ID } from "./naming";
+import { MAIN_RESOURCE_ID } from "../app/naming";
 
 export interface ICertificate {
   /** ARN of an issued certificate. */

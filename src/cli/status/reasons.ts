@@ -1,5 +1,5 @@
 import type { Container, ServiceEvent, Task } from "@aws-sdk/client-ecs";
-import { FARGATE_SIZES, FargateSize } from "../fargate-sizes";
+import { FARGATE_SIZES, FargateSize } from "../../task/fargate-sizes";
 import type { DeclaredContainer, DeclaredRole, DeclaredService, DeclaredStack } from "./stack";
 import { logStreamOf, parameterNameOf } from "./stack";
 import { taskDefinitionOf, taskIdOf } from "./ecs";

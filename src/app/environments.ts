@@ -1,8 +1,8 @@
 import { App } from "cdktf";
-import { StateBackend } from "./backend";
+import { StateBackend } from "./state-backend";
 import { FargateStack } from "./fargate-stack";
-import { FargateWebApp, FargateWebAppProps } from "./fargate-web-app";
-import { reportInvalid } from "./validation";
+import { FargateWebApp, FargateWebAppProps } from "../services/fargate-web-app";
+import { reportInvalid } from "../checks/validation";
 
 /** What one environment changes: any app setting but its name, plus its own region and tags. */
 export interface EnvironmentSettings extends Partial<Omit<FargateWebAppProps, "name">> {

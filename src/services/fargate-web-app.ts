@@ -1,19 +1,19 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { AlertTopic } from "./alert-topic";
-import { AliasRecords } from "./alias-records";
-import { Certificate, ICertificate } from "./certificate";
-import { Cluster, ICluster } from "./cluster";
+import { AlertTopic } from "../environment/alert-topic";
+import { AliasRecords } from "../environment/alias-records";
+import { Certificate, ICertificate } from "../environment/certificate";
+import { Cluster, ICluster } from "../environment/cluster";
 import { FargateService } from "./fargate-service";
-import { HostedZone, IHostedZone } from "./hosted-zone";
-import { LoadBalancer, TargetHealthCheck } from "./load-balancer";
-import { LogGroup } from "./log-group";
-import { INetwork, Network, NetworkProps } from "./network";
-import { ISecret, SecretParameter, SecretParameterProps } from "./secret-parameter";
-import { CpuArchitecture, FargateTaskDefinition } from "./task-definition";
-import { TaskExecutionRole } from "./execution-role";
+import { HostedZone, IHostedZone } from "../environment/hosted-zone";
+import { LoadBalancer, TargetHealthCheck } from "../environment/load-balancer";
+import { LogGroup } from "../task/log-group";
+import { INetwork, Network, NetworkProps } from "../environment/network";
+import { ISecret, SecretParameter, SecretParameterProps } from "../task/secret-parameter";
+import { CpuArchitecture, FargateTaskDefinition } from "../task/task-definition";
+import { TaskExecutionRole } from "../task/execution-role";
 import { ServiceAlarms } from "./service-alarms";
-import { reportInvalid } from "./validation";
+import { reportInvalid } from "../checks/validation";
 
 /** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
 export type NewSecretOptions = Partial<SecretParameterProps>;

@@ -8,9 +8,9 @@ import { Annotations } from "cdktf";
 import type { TaskExecutionRole } from "./execution-role";
 import type { FargateTaskDefinition } from "./task-definition";
 import type { ISecret } from "./secret-parameter";
-import { partitionOf, providerRegion } from "./naming";
-import { looksSecret } from "./secret-names";
-import { reportInvalid } from "./validation";
+import { partitionOf, providerRegion } from "../app/naming";
+import { looksSecret } from "../checks/secret-names";
+import { reportInvalid } from "../checks/validation";
 
 /** Fields of the ECS container definition that Fargate accepts and that need no grant, taken as the ECS API types them. */
 type FargateContainerFields =

@@ -1,5 +1,5 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import { reportInvalid } from "./validation";
+import { reportInvalid } from "../checks/validation";
 
 /** State next to the project (not inside cdktf.out, which synth rewrites): `terraform.<stack>.tfstate`. */
 export interface LocalStateBackend {

@@ -3,8 +3,8 @@ import { Fn } from "cdktf";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { MAIN_RESOURCE_ID } from "./naming";
-import { reportInvalid } from "./validation";
+import { MAIN_RESOURCE_ID } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
 
 export interface AlertTopicProps {
   /** Topic name. */

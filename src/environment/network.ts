@@ -8,8 +8,8 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { formatCidr, parseCidr, subnetCidr } from "./cidr";
-import { MAIN_RESOURCE_ID, providerRegion } from "./naming";
-import { reportInvalid } from "./validation";
+import { MAIN_RESOURCE_ID, providerRegion } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
 
 /** Where the app runs: the public subnets hold the load balancer, the private ones the tasks. */
 export interface INetwork {

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { MAIN_RESOURCE_ID, partitionOf, providerRegion, snakeCase } from "./naming";
-import { reportInvalid } from "./validation";
+import { MAIN_RESOURCE_ID, partitionOf, providerRegion, snakeCase } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
 
 /** An SSM parameter a container can read as a secret environment variable. */
 export interface ISecret {
