@@ -73,7 +73,6 @@ describe("AliasRecords options", () => {
         name: "hello",
         network,
         certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
-        targetPort: 8080,
       });
       new AliasRecords(stack, "alias", { zone, recordName: "app.example.com", target: lb, ipv6: lb.dualStack });
     };

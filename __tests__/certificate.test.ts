@@ -27,21 +27,23 @@ describe("Certificate defaults", () => {
     expect(onlyResource(json, "aws_acm_certificate")).not.toHaveProperty("subject_alternative_names");
   });
 
-  test("one validation record per domain_validation_options entry, keyed by domain name", () => {
+  test("one validation record per declared name, keyed by the name: known when Terraform plans a first deployment", () => {
     const records = resourcesOf(json, "aws_route53_record");
     expect(Object.keys(records)).toEqual(["cert_validation"]);
-    expect(records.cert_validation.for_each).toBe(
-      "${{ for key, val in tolist(aws_acm_certificate.cert.domain_validation_options): val.domain_name => val }}",
-    );
+    expect(records.cert_validation.for_each).toEqual({
+      "app.example.com": { domain: "app.example.com", zone_id: "${aws_route53_zone.zone.zone_id}" },
+    });
   });
 
-  test("each record is the name, type and value ACM asks for, in the zone, overwriting a shared one", () => {
+  test("each record is the name, type and value ACM asks for that name, in its zone, overwriting a shared one", () => {
+    const option = (attribute: string) =>
+      `\${{ for option in aws_acm_certificate.cert.domain_validation_options : option.domain_name => option }[each.value.domain].${attribute}}`;
     expect(onlyResource(json, "aws_route53_record")).toEqual({
-      for_each: expect.any(String),
-      zone_id: "${aws_route53_zone.zone.zone_id}",
-      name: "${each.value.resource_record_name}",
-      type: "${each.value.resource_record_type}",
-      records: ["${each.value.resource_record_value}"],
+      for_each: expect.any(Object),
+      zone_id: "${each.value.zone_id}",
+      name: option("resource_record_name"),
+      type: option("resource_record_type"),
+      records: [option("resource_record_value")],
       ttl: 60,
       allow_overwrite: true,
     });
@@ -81,9 +83,10 @@ describe("Certificate options", () => {
     ]);
   });
 
-  test("wildcard: true still makes one for_each record resource and one validation", () => {
+  test("wildcard: true shares the name's validation record (ACM gives both the same) and makes one validation", () => {
     const json = synthCertificate({ wildcard: true });
     expect(Object.keys(resourcesOf(json, "aws_route53_record"))).toEqual(["cert_validation"]);
+    expect(Object.keys(onlyResource(json, "aws_route53_record").for_each)).toEqual(["app.example.com"]);
     expect(onlyResource(json, "aws_route53_record").allow_overwrite).toBe(true);
     expect(Object.keys(resourcesOf(json, "aws_acm_certificate_validation"))).toEqual(["cert_issued"]);
   });
@@ -103,8 +106,44 @@ describe("Certificate options", () => {
       const zone = HostedZone.fromExisting({ zoneId: "Z0EXISTING", zoneName: "example.com" });
       new Certificate(stack, "cert", { domainName: "app.example.com", zone });
     });
-    expect(onlyResource(json, "aws_route53_record").zone_id).toBe("Z0EXISTING");
+    expect(onlyResource(json, "aws_route53_record").for_each["app.example.com"].zone_id).toBe("Z0EXISTING");
     expect(resourcesOf(json, "aws_route53_zone")).toEqual({});
+  });
+
+  test("alternative names in two zones: one record each, in the zone each name belongs to (the longest match)", () => {
+    const json = synthesize((stack) => {
+      const zones = [
+        HostedZone.fromExisting({ zoneId: "ZCOM", zoneName: "example.com" }),
+        HostedZone.fromExisting({ zoneId: "ZSHOP", zoneName: "shop.example.com" }),
+        HostedZone.fromExisting({ zoneId: "ZORG", zoneName: "example.org" }),
+      ];
+      new Certificate(stack, "cert", { domainName: "app.example.com", alternativeNames: ["www.shop.example.com", "example.org", "*.example.org"], zone: zones });
+    });
+    expect(onlyResource(json, "aws_acm_certificate").subject_alternative_names).toEqual(["www.shop.example.com", "example.org", "*.example.org"]);
+    expect(onlyResource(json, "aws_route53_record").for_each).toEqual({
+      "app.example.com": { domain: "app.example.com", zone_id: "ZCOM" },
+      "www.shop.example.com": { domain: "www.shop.example.com", zone_id: "ZSHOP" },
+      "example.org": { domain: "example.org", zone_id: "ZORG" },
+    });
+  });
+});
+
+describe("Certificate invalid input", () => {
+  const zone = HostedZone.fromExisting({ zoneId: "ZCOM", zoneName: "example.com" });
+
+  test("a name in none of the zones is reported with the zones; one in a zone synthesizes", () => {
+    expect(synthErrors((stack) => new Certificate(stack, "cert", { domainName: "app.example.net", zone }))).toEqual([
+      '[test/cert] domainName is "app.example.net": its validation record goes in a hosted zone it belongs to, and the zones are example.com. Fix: add the zone that holds this name',
+    ]);
+    expect(synthErrors((stack) => new Certificate(stack, "cert", { domainName: "app.example.com", zone }))).toEqual([]);
+  });
+
+  test("11 names are more than ACM's default 10; 10 synthesize", () => {
+    const names = (count: number) => Array.from({ length: count - 1 }, (_, index) => `n${index}.example.com`);
+    expect(synthErrors((stack) => new Certificate(stack, "cert", { domainName: "app.example.com", alternativeNames: names(11), zone }))).toEqual([
+      expect.stringContaining("an ACM certificate covers at most 10 names by default (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html)"),
+    ]);
+    expect(synthErrors((stack) => new Certificate(stack, "cert", { domainName: "app.example.com", alternativeNames: names(10), zone }))).toEqual([]);
   });
 });
 

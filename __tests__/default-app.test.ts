@@ -76,7 +76,7 @@ test("the same app with image \"nginx\" synthesizes with exactly one warning per
       const annotations = run.manifest.stacks[name].annotations;
       expect(annotations).toHaveLength(1);
       expect(annotations[0]).toMatchObject({
-        constructPath: `${name}/hello/task/container`,
+        constructPath: `${name}/hello/Default/Default/task/container`,
         level: "@cdktf/warn",
         message:
           'image is "nginx": no tag (so latest) is mutable, so a task replaced later may run other code than the one deployed, ' +

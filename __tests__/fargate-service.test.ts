@@ -1,14 +1,13 @@
 import {
-  Certificate,
   Cluster,
   FargateService,
   FargateServiceProps,
   FargateStack,
   FargateTaskDefinition,
-  LoadBalancer,
   Network,
 } from "../src";
 import { TerraformJson, onlyResource, resourcesOf, synthErrors, synthesize } from "./support/synth";
+import { newTarget } from "./support/target";
 
 const IMAGE = "public.ecr.aws/nginx/nginx:1.27";
 const network = Network.fromExisting({
@@ -17,7 +16,6 @@ const network = Network.fromExisting({
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
 });
 const cluster = Cluster.fromExisting({ clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/hello", clusterName: "hello" });
-const certificate = Certificate.fromArn("arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab");
 
 interface Setup {
   /** Put the service behind a LoadBalancer "lb". @default true */
@@ -41,16 +39,8 @@ function buildService(stack: FargateStack, setup: Setup = {}, props: Partial<Far
   if (setup.sidecar) {
     taskDefinition.addContainer("sidecar", { name: "sidecar", image: IMAGE, portMappings: [{ containerPort: 9000 }] });
   }
-  const loadBalancer =
-    setup.loadBalancer === false
-      ? undefined
-      : new LoadBalancer(stack, "lb", {
-          name: "hello",
-          network,
-          certificateArn: certificate.certificateArn,
-          targetPort: setup.targetPort ?? containerPort ?? 8080,
-        });
-  return new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, loadBalancer, ...props });
+  const target = setup.loadBalancer === false ? undefined : newTarget(stack, network, setup.targetPort ?? containerPort ?? 8080);
+  return new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, target, ...props });
 }
 
 function synthService(setup: Setup = {}, props: Partial<FargateServiceProps> = {}) {
@@ -107,12 +97,12 @@ describe("FargateService defaults, behind a load balancer", () => {
 
   test("joins the target group with the first container, on its port", () => {
     expect(ecsService.load_balancer).toEqual([
-      { target_group_arn: "${aws_lb_target_group.lb_target_group.arn}", container_name: "web", container_port: 8080 },
+      { target_group_arn: "${aws_lb_target_group.tg.arn}", container_name: "web", container_port: 8080 },
     ]);
   });
 
-  test("waits for both listeners, so the target group is attached to the load balancer", () => {
-    expect(ecsService.depends_on).toEqual(["aws_lb_listener.lb_https_listener", "aws_lb_listener.lb_http_listener"]);
+  test("waits for what attaches the target group to the load balancer", () => {
+    expect(ecsService.depends_on).toEqual(["aws_lb_listener.lb_https_listener"]);
   });
 
   test("ignores failed health checks for the first 30 seconds of a task", () => {
@@ -143,7 +133,7 @@ describe("FargateService defaults, behind a load balancer", () => {
   });
 
   test("lets the load balancer out to the service's security group on the container port", () => {
-    expect(resourcesOf(json, "aws_vpc_security_group_egress_rule").lb_egress_to_service).toEqual({
+    expect(resourcesOf(json, "aws_vpc_security_group_egress_rule").service_load_balancer_egress).toEqual({
       security_group_id: "${aws_security_group.lb_security_group.id}",
       description: "Port 8080 to the hello tasks",
       ip_protocol: "tcp",
@@ -191,18 +181,18 @@ describe("FargateService options", () => {
   test("the target port drives the load balancer block and both security group rules", () => {
     const json = synthService({ containerPort: 3000 });
     expect(service(json).load_balancer).toEqual([
-      { target_group_arn: "${aws_lb_target_group.lb_target_group.arn}", container_name: "web", container_port: 3000 },
+      { target_group_arn: "${aws_lb_target_group.tg.arn}", container_name: "web", container_port: 3000 },
     ]);
     const ingress = rulesOn(json, "aws_vpc_security_group_ingress_rule", "service_security_group");
     expect(ingress.map((rule) => [rule.from_port, rule.to_port])).toEqual([[3000, 3000]]);
-    const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").lb_egress_to_service;
+    const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").service_load_balancer_egress;
     expect([egress.from_port, egress.to_port]).toEqual([3000, 3000]);
   });
 
   test("with two containers, only the first one joins the target group and is admitted", () => {
     const json = synthService({ sidecar: true });
     expect(service(json).load_balancer).toEqual([
-      { target_group_arn: "${aws_lb_target_group.lb_target_group.arn}", container_name: "web", container_port: 8080 },
+      { target_group_arn: "${aws_lb_target_group.tg.arn}", container_name: "web", container_port: 8080 },
     ]);
     expect(rulesOn(json, "aws_vpc_security_group_ingress_rule", "service_security_group").map((rule) => rule.from_port)).toEqual([
       8080,
@@ -250,7 +240,7 @@ describe("FargateService validation", () => {
   test("behind a load balancer, a first container that maps no port is reported", () => {
     expect(synthErrors((stack) => buildService(stack, { containerPort: null }))).toEqual([
       '[test/service] taskDefinition: the load balancer sends traffic to port 8080, but container "web" maps no port. ' +
-        "Fix: add { containerPort: 8080 } to its portMappings, or set the load balancer's targetPort to the port it listens on",
+        "Fix: add { containerPort: 8080 } to its portMappings, or set the target group's port to the port it listens on",
     ]);
   });
 
@@ -269,8 +259,7 @@ describe("FargateService validation", () => {
   test("a container added to the task after the service is created is still the one the load balancer targets", () => {
     const errors = synthErrors((stack) => {
       const taskDefinition = new FargateTaskDefinition(stack, "task", { family: "hello" });
-      const loadBalancer = new LoadBalancer(stack, "lb", { name: "hello", network, certificateArn: certificate.certificateArn, targetPort: 8080 });
-      new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, loadBalancer });
+      new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, target: newTarget(stack, network) });
       taskDefinition.addContainer("web", { name: "web", image: IMAGE, portMappings: [{ containerPort: 8080 }] });
     });
     expect(errors).toEqual([]);

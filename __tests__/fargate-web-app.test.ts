@@ -106,10 +106,10 @@ describe("FargateWebApp defaults", () => {
   test("points the domain at the load balancer over IPv4 and IPv6", () => {
     const records = resourcesOf(json, "aws_route53_record");
     for (const type of ["A", "AAAA"]) {
-      expect(records[`hello_dns_${type.toLowerCase()}`]).toMatchObject({
+      expect(records[`hello_dns_hello_example_com_${type.toLowerCase()}`]).toMatchObject({
         name: "hello.example.com",
         type,
-        zone_id: "${aws_route53_zone.hello_zone.zone_id}",
+        zone_id: "${aws_route53_zone.hello_zone_hello_example_com.zone_id}",
         alias: { name: "${aws_lb.hello_load_balancer.dns_name}", zone_id: "${aws_lb.hello_load_balancer.zone_id}" },
       });
     }
@@ -218,9 +218,10 @@ describe("FargateWebApp options", () => {
     const json = synthApp({ domain: "app.example.org", hostedZone: HostedZone.fromExisting({ zoneId: "Z0123", zoneName: "example.org" }) });
     expect(resourcesOf(json, "aws_route53_zone")).toEqual({});
     expect(json.output?.hello_name_servers).toBeUndefined();
-    for (const record of Object.values(resourcesOf(json, "aws_route53_record"))) {
-      expect(record.zone_id).toBe("Z0123");
-    }
+    const records = resourcesOf(json, "aws_route53_record");
+    expect(records.hello_dns_app_example_org_a.zone_id).toBe("Z0123");
+    expect(records.hello_dns_app_example_org_aaaa.zone_id).toBe("Z0123");
+    expect(records.hello_certificate_validation.for_each).toEqual({ "app.example.org": { domain: "app.example.org", zone_id: "Z0123" } });
   });
 
   test("an existing certificate replaces the new one", () => {
@@ -272,7 +273,7 @@ describe("FargateWebApp deployment visibility", () => {
       "hello_alarms_target_5xx",
       "hello_alarms_unhealthy_targets",
     ]);
-    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["hello_service_stopped_tasks"]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["hello_stopped_tasks"]);
     expect(resourcesOf(json, "aws_sns_topic")).toEqual({});
   });
 
@@ -304,7 +305,7 @@ describe("FargateWebApp deployment visibility", () => {
 
   test("rollbackOnAlarm without alarms is refused", () => {
     expect(synthErrors((stack) => new FargateWebApp(stack, "hello", { ...minimal, alarms: false, rollbackOnAlarm: true }))).toEqual([
-      "[test/hello] rollbackOnAlarm: deployments roll back on the app's alarms, and `alarms` is false. Fix: leave `alarms` on, or drop `rollbackOnAlarm`",
+      "[test/hello] rollbackOnAlarm: deployments roll back on the service's alarms, and `alarms` is false. Fix: leave `alarms` on, or drop `rollbackOnAlarm`",
     ]);
   });
 
@@ -318,7 +319,7 @@ describe("FargateWebApp deployment visibility", () => {
     for (const alarm of Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm"))) {
       expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.hello_alerts.arn}"]);
     }
-    expect(resourcesOf(json, "aws_cloudwatch_event_target").hello_service_stopped_tasks_to_topic.arn).toBe("${aws_sns_topic.hello_alerts.arn}");
+    expect(resourcesOf(json, "aws_cloudwatch_event_target").hello_stopped_tasks_to_topic.arn).toBe("${aws_sns_topic.hello_alerts.arn}");
   });
 });
 
@@ -333,8 +334,8 @@ describe("FargateWebApp validation", () => {
   test("reports every problem at once, each with its field, value and fix", () => {
     const errors = errorsFor({ name: "Hello_App", domain: "https://hello.example.com/", cpu: 256, memory: 4096 });
     expect(errors).toHaveLength(3);
-    expect(errors[0]).toMatch(/^\[test\/hello\] name is "Hello_App": .*lowercase.* Fix: /);
-    expect(errors[1]).toMatch(/^\[test\/hello\] domain is "https:\/\/hello.example.com\/": .* Fix: /);
+    expect(errors[0]).toMatch(/^\[test\/hello\] domain is "https:\/\/hello.example.com\/": .* Fix: /);
+    expect(errors[1]).toMatch(/^\[test\/hello\] name is "Hello_App": .*lowercase.* Fix: /);
     expect(errors[2]).toMatch(/^\[test\/hello\/task\] cpu\/memory is \{"cpu":256,"memory":4096\}: .* Fix: use one of the nearest valid sizes: cpu 256 \/ memory 2048, cpu 512 \/ memory 4096/);
   });
 

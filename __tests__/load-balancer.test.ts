@@ -17,7 +17,6 @@ const buildLoadBalancer = (options: Options = {}) => (stack: FargateStack) => {
     name: "hello",
     network: network ? network(stack) : new Network(stack, "net", { name: "hello" }),
     certificateArn: CERT,
-    targetPort: 8080,
     ...props,
   });
 };
@@ -94,43 +93,31 @@ describe("LoadBalancer defaults (in a Network with IPv6)", () => {
     expect(resourcesOf(json, "aws_vpc_security_group_egress_rule")).toEqual({});
   });
 
-  test("a target group of task IPs on the target port, in the VPC, with the load balancer's name", () => {
-    expect(Object.keys(resourcesOf(json, "aws_lb_target_group"))).toEqual(["lb_target_group"]);
-    const group = onlyResource(json, "aws_lb_target_group");
-    expect(group.name).toBe("hello");
-    expect(group.target_type).toBe("ip");
-    expect(group.protocol).toBe("HTTP");
-    expect(group.port).toBe(8080);
-    expect(group.vpc_id).toBe("${aws_vpc.net.id}");
-    expect(group.ip_address_type).toBe("ipv4");
-  });
-
-  test("deregistration delay is 30 seconds", () => {
-    expect(onlyResource(json, "aws_lb_target_group").deregistration_delay).toBe("30");
-  });
-
-  test("health check: / on the traffic port, 200-399, every 15 s, timeout 5, healthy 2, unhealthy 3", () => {
-    expect(onlyResource(json, "aws_lb_target_group").health_check).toEqual({
-      enabled: true,
-      protocol: "HTTP",
-      port: "traffic-port",
-      path: "/",
-      matcher: "200-399",
-      interval: 15,
-      timeout: 5,
-      healthy_threshold: 2,
-      unhealthy_threshold: 3,
-    });
-  });
-
-  test("HTTPS listener on 443 with the TLS 1.3/1.2 policy and the certificate, forwarding to the target group", () => {
+  test("HTTPS listener on 443 with the TLS 1.3/1.2 policy and the certificate, answering 404 to what no rule matches", () => {
     expect(listener(json, "https")).toEqual({
       load_balancer_arn: "${aws_lb.lb.arn}",
       port: 443,
       protocol: "HTTPS",
       ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
       certificate_arn: CERT,
-      default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.lb_target_group.arn}" }],
+      default_action: [
+        { type: "fixed-response", fixed_response: { content_type: "text/plain", message_body: "Not found", status_code: "404" } },
+      ],
+    });
+  });
+
+  test("no target group of its own: each web service adds one", () => {
+    expect(resourcesOf(json, "aws_lb_target_group")).toEqual({});
+  });
+
+  test("addCertificate serves another certificate by SNI on the HTTPS listener", () => {
+    const other = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-1234-1234-1234-123456789012";
+    const withTwo = synthesize((stack) => {
+      const lb = new LoadBalancer(stack, "lb", { name: "hello", network: EXISTING, certificateArn: CERT });
+      lb.addCertificate(stack, "second_certificate", other);
+    });
+    expect(resourcesOf(withTwo, "aws_lb_listener_certificate")).toEqual({
+      second_certificate: { listener_arn: "${aws_lb_listener.lb_https_listener.arn}", certificate_arn: other },
     });
   });
 
@@ -151,7 +138,6 @@ describe("LoadBalancer defaults (in a Network with IPv6)", () => {
         name: "hello",
         network: new Network(stack, "net", { name: "hello" }),
         certificateArn: CERT,
-        targetPort: 8080,
       });
       new TerraformOutput(stack, "dns", { value: lb.dnsName });
       new TerraformOutput(stack, "zone", { value: lb.zoneId });
@@ -185,7 +171,6 @@ describe("LoadBalancer networks", () => {
     expect(lb.subnets).toEqual(["subnet-pub-a", "subnet-pub-b"]);
     expect(lb.ip_address_type).toBe("ipv4");
     expect(onlyResource(json, "aws_security_group").vpc_id).toBe("vpc-0123");
-    expect(onlyResource(json, "aws_lb_target_group").vpc_id).toBe("vpc-0123");
     expect(Object.keys(ingressRules(json))).toHaveLength(2);
   });
 
@@ -197,50 +182,9 @@ describe("LoadBalancer networks", () => {
 });
 
 describe("LoadBalancer options", () => {
-  test("targetPort sets the target group port", () => {
-    expect(onlyResource(synthLoadBalancer({ targetPort: 3000 }), "aws_lb_target_group").port).toBe(3000);
-  });
-
   test("certificateArn can be a reference", () => {
     const json = synthLoadBalancer({ certificateArn: "${aws_acm_certificate_validation.cert_issued.certificate_arn}" });
     expect(listener(json, "https").certificate_arn).toBe("${aws_acm_certificate_validation.cert_issued.certificate_arn}");
-  });
-
-  test("healthCheck: each field replaces its default, the others keep theirs", () => {
-    const json = synthLoadBalancer({
-      healthCheck: { path: "/health", matcher: "200,204", intervalSeconds: 30, healthyThreshold: 3, unhealthyThreshold: 5 },
-    });
-    expect(onlyResource(json, "aws_lb_target_group").health_check).toEqual({
-      enabled: true,
-      protocol: "HTTP",
-      port: "traffic-port",
-      path: "/health",
-      matcher: "200,204",
-      interval: 30,
-      timeout: 5,
-      healthy_threshold: 3,
-      unhealthy_threshold: 5,
-    });
-  });
-
-  test("healthCheck: only the path given", () => {
-    const check = onlyResource(synthLoadBalancer({ healthCheck: { path: "/ready" } }), "aws_lb_target_group").health_check;
-    expect(check.path).toBe("/ready");
-    expect(check.matcher).toBe("200-399");
-    expect(check.interval).toBe(15);
-  });
-
-  test.each(["200", "200,204", "200-299", "200-299,301,302"])("healthCheck.matcher %j is accepted", (matcher) => {
-    expect(synthErrors(buildLoadBalancer({ healthCheck: { matcher } }))).toEqual([]);
-  });
-
-  test("deregistrationDelaySeconds sets deregistration_delay", () => {
-    expect(
-      onlyResource(synthLoadBalancer({ deregistrationDelaySeconds: 120 }), "aws_lb_target_group").deregistration_delay,
-    ).toBe("120");
-    expect(
-      onlyResource(synthLoadBalancer({ deregistrationDelaySeconds: 0 }), "aws_lb_target_group").deregistration_delay,
-    ).toBe("0");
   });
 
   test("sslPolicy replaces the HTTPS listener's policy", () => {
@@ -257,16 +201,14 @@ describe("LoadBalancer options", () => {
     const name = "a".repeat(16) + "-" + "b".repeat(15);
     const json = synthLoadBalancer({ name });
     expect(onlyResource(json, "aws_lb").name).toBe(name);
-    expect(onlyResource(json, "aws_lb_target_group").name).toBe(name);
   });
 
-  test("a longer name is shortened to 32 characters with a hash, the same for the load balancer and target group", () => {
+  test("a longer name is shortened to 32 characters with a hash", () => {
     const name = "a-very-long-application-name-for-production";
     const json = synthLoadBalancer({ name });
     const lbName = onlyResource(json, "aws_lb").name;
     expect(lbName).toHaveLength(32);
     expect(lbName).toMatch(/^a-very-long-application-n-[0-9a-f]{6}$/);
-    expect(onlyResource(json, "aws_lb_target_group").name).toBe(lbName);
     expect(onlyResource(json, "aws_security_group").name).toBe(`${name}-alb`);
   });
 
@@ -277,37 +219,5 @@ describe("LoadBalancer options", () => {
     const staging = nameOf("a-very-long-application-name-for-staging");
     expect(staging).toHaveLength(32);
     expect(staging).not.toBe(production);
-  });
-});
-
-describe("LoadBalancer invalid input", () => {
-  test("a health check path without a leading / is reported, with the fixed path suggested", () => {
-    expect(synthErrors(buildLoadBalancer({ healthCheck: { path: "health" } }))).toEqual([
-      '[test/lb] healthCheck.path is "health": a path starting with /. Fix: use "/health"',
-    ]);
-  });
-
-  test.each(["200, 204", "2xx", "ok", "200-", "20"])("healthCheck.matcher %j is reported with its value", (matcher) => {
-    const errors = synthErrors(buildLoadBalancer({ healthCheck: { matcher } }));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(`[test/lb] healthCheck.matcher is ${JSON.stringify(matcher)}: HTTP codes`);
-  });
-
-  test("both problems are reported together", () => {
-    const errors = synthErrors(buildLoadBalancer({ healthCheck: { path: "health", matcher: "200 OK" } }));
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain("healthCheck.path");
-    expect(errors[1]).toContain("healthCheck.matcher");
-  });
-
-  // ELB requires the (fixed, 5 s) timeout to be below the interval.
-  test("healthCheck.intervalSeconds 5 (not above the fixed 5 s timeout) is reported", () => {
-    expect(synthErrors(buildLoadBalancer({ healthCheck: { intervalSeconds: 5 } }))).toEqual([
-      expect.stringContaining("healthCheck.intervalSeconds is 5"),
-    ]);
-  });
-
-  test("the nearest good interval, 6 s, synthesizes", () => {
-    expect(synthErrors(buildLoadBalancer({ healthCheck: { intervalSeconds: 6 } }))).toEqual([]);
   });
 });

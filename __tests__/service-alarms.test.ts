@@ -1,21 +1,21 @@
-import { Certificate, FargateStack, LoadBalancer, Network, ServiceAlarms, ServiceAlarmsProps } from "../src";
+import { FargateStack, Network, ServiceAlarms, ServiceAlarmsProps } from "../src";
 import { TerraformOutput } from "cdktf";
 import { TerraformJson, resourcesOf, synthErrors, synthesize } from "./support/synth";
+import { newTarget } from "./support/target";
 
 const network = Network.fromExisting({
   vpcId: "vpc-0123456789abcdef0",
   publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
 });
-const certificate = Certificate.fromArn("arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab");
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:hello-alerts";
 
-function build(stack: FargateStack, props: Partial<Omit<ServiceAlarmsProps, "loadBalancer">> = {}) {
-  const loadBalancer = new LoadBalancer(stack, "lb", { name: "hello", network, certificateArn: certificate.certificateArn, targetPort: 8080 });
-  return new ServiceAlarms(stack, "alarms", { name: "hello", loadBalancer, ...props });
+function build(stack: FargateStack, props: Partial<Omit<ServiceAlarmsProps, "loadBalancer" | "targetGroup">> = {}) {
+  const { loadBalancer, targetGroup } = newTarget(stack, network);
+  return new ServiceAlarms(stack, "alarms", { name: "hello", loadBalancer, targetGroup, ...props });
 }
 
-function synthAlarms(props: Partial<Omit<ServiceAlarmsProps, "loadBalancer">> = {}): TerraformJson {
+function synthAlarms(props: Partial<Omit<ServiceAlarmsProps, "loadBalancer" | "targetGroup">> = {}): TerraformJson {
   return synthesize((stack) => build(stack, props));
 }
 
@@ -25,7 +25,7 @@ function alarms(json: TerraformJson) {
 
 const DIMENSIONS = {
   LoadBalancer: "${aws_lb.lb.arn_suffix}",
-  TargetGroup: "${aws_lb_target_group.lb_target_group.arn_suffix}",
+  TargetGroup: "${aws_lb_target_group.tg.arn_suffix}",
 };
 
 describe("ServiceAlarms defaults", () => {

@@ -1,39 +1,38 @@
 import {
-  AlertTopic,
-  Certificate,
   Cluster,
   FargateService,
   FargateServiceProps,
   FargateStack,
   FargateTaskDefinition,
-  LoadBalancer,
   Network,
   ServiceAlarms,
+  StoppedTaskEvents,
   stoppedTasksLogGroupName,
 } from "../src";
 import { TerraformJson, decodeJsonencode, onlyResource, resourcesOf, synthErrors, synthesize } from "./support/synth";
+import { newTarget } from "./support/target";
 
 const IMAGE = "public.ecr.aws/nginx/nginx:1.27";
 const CLUSTER_ARN = "arn:aws:ecs:eu-west-1:123456789012:cluster/hello";
-const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:hello-alerts";
 const network = Network.fromExisting({
   vpcId: "vpc-0123456789abcdef0",
   publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
 });
 const cluster = Cluster.fromExisting({ clusterArn: CLUSTER_ARN, clusterName: "hello" });
-const certificate = Certificate.fromArn("arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab");
 
 function buildParts(stack: FargateStack) {
   const taskDefinition = new FargateTaskDefinition(stack, "task", { family: "hello" });
   taskDefinition.addContainer("web", { name: "web", image: IMAGE, portMappings: [{ containerPort: 8080 }] });
-  const loadBalancer = new LoadBalancer(stack, "lb", { name: "hello", network, certificateArn: certificate.certificateArn, targetPort: 8080 });
-  return { taskDefinition, loadBalancer };
+  return { taskDefinition, target: newTarget(stack, network) };
 }
 
+/** A service with the stopped-task record an environment gives it, unless `props` says otherwise. */
 function buildService(stack: FargateStack, props: Partial<FargateServiceProps> = {}) {
-  const { taskDefinition, loadBalancer } = buildParts(stack);
-  return new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, loadBalancer, ...props });
+  const { taskDefinition, target } = buildParts(stack);
+  const stoppedTaskEvents =
+    "stoppedTaskEvents" in props ? undefined : new StoppedTaskEvents(stack, "stopped_tasks", { name: "hello", clusterArn: CLUSTER_ARN });
+  return new FargateService(stack, "service", { name: "hello", cluster, taskDefinition, network, target, stoppedTaskEvents, ...props });
 }
 
 function synthService(props: Partial<FargateServiceProps> = {}): TerraformJson {
@@ -93,39 +92,30 @@ describe("FargateService deployment defaults", () => {
     );
   });
 
-  test("keeps the stopped tasks of the service in /aws/events/ecs/<name>/stopped-tasks, through EventBridge", () => {
+  test("its stopped tasks are kept in the environment's /aws/events/ecs/<name>/stopped-tasks, through EventBridge", () => {
     const rule = onlyResource(json, "aws_cloudwatch_event_rule");
-    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["service_stopped_tasks"]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["stopped_tasks"]);
     expect(rule.name).toBe("hello-stopped-tasks");
     expect(decodeJsonencode(rule.event_pattern)).toEqual({
       source: ["aws.ecs"],
       "detail-type": ["ECS Task State Change"],
       detail: { clusterArn: [CLUSTER_ARN], group: ["service:hello"], lastStatus: ["STOPPED"] },
     });
-    expect(resourcesOf(json, "aws_cloudwatch_log_group").service_stopped_tasks_log_group).toEqual({
+    expect(resourcesOf(json, "aws_cloudwatch_log_group").stopped_tasks_log_group).toEqual({
       name: "/aws/events/ecs/hello/stopped-tasks",
       retention_in_days: 30,
     });
-    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_log_resource_policy"))).toEqual(["service_stopped_tasks_delivery_policy"]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_log_resource_policy"))).toEqual(["stopped_tasks_delivery_policy"]);
   });
 
   test("the stopped-task rule has only the log group as target", () => {
     expect(resourcesOf(json, "aws_cloudwatch_event_target")).toEqual({
-      service_stopped_tasks_to_logs: {
-        rule: "${aws_cloudwatch_event_rule.service_stopped_tasks.name}",
-        arn: "${aws_cloudwatch_log_group.service_stopped_tasks_log_group.arn}",
-        depends_on: ["aws_cloudwatch_log_resource_policy.service_stopped_tasks_delivery_policy"],
+      stopped_tasks_to_logs: {
+        rule: "${aws_cloudwatch_event_rule.stopped_tasks.name}",
+        arn: "${aws_cloudwatch_log_group.stopped_tasks_log_group.arn}",
+        depends_on: ["aws_cloudwatch_log_resource_policy.stopped_tasks_delivery_policy"],
       },
     });
-  });
-
-  test("exposes its StoppedTaskEvents", () => {
-    let built: FargateService | undefined;
-    synthesize((stack) => {
-      built = buildService(stack);
-    });
-    expect(built!.stoppedTaskEvents).toBeDefined();
-    expect(built!.stoppedTaskEvents!.node.path).toBe("test/service/stopped_tasks");
   });
 
   test("synthesizes without validation errors", () => {
@@ -133,8 +123,8 @@ describe("FargateService deployment defaults", () => {
   });
 });
 
-describe("FargateService with stoppedTaskEvents: false", () => {
-  const json = synthService({ stoppedTaskEvents: false });
+describe("FargateService without stoppedTaskEvents", () => {
+  const json = synthService({ stoppedTaskEvents: undefined });
   const message: string = service(json).lifecycle.postcondition[0].error_message;
 
   test.each(EVENTBRIDGE_TYPES)("makes no %s", (type) => {
@@ -154,20 +144,6 @@ describe("FargateService with stoppedTaskEvents: false", () => {
     expect(message).toContain("the service's events and stopped tasks in the ECS console");
     expect(message).not.toContain("/aws/events/");
     expect(message).not.toContain("log group");
-  });
-
-  test("exposes no StoppedTaskEvents", () => {
-    let built: FargateService | undefined;
-    synthesize((stack) => {
-      built = buildService(stack, { stoppedTaskEvents: false });
-    });
-    expect(built!.stoppedTaskEvents).toBeUndefined();
-  });
-
-  test("stoppedTaskEvents: true makes them, as the default does", () => {
-    expect(Object.keys(resourcesOf(synthService({ stoppedTaskEvents: true }), "aws_cloudwatch_event_rule"))).toEqual([
-      "service_stopped_tasks",
-    ]);
   });
 });
 
@@ -233,14 +209,14 @@ describe("FargateService deploymentAlarmNames", () => {
 
   test("ServiceAlarms' alarmNames are referenced from the alarms block", () => {
     const json = synthesize((stack) => {
-      const { taskDefinition, loadBalancer } = buildParts(stack);
-      const alarms = new ServiceAlarms(stack, "alarms", { name: "hello", loadBalancer });
+      const { taskDefinition, target } = buildParts(stack);
+      const alarms = new ServiceAlarms(stack, "alarms", { name: "hello", loadBalancer: target.loadBalancer, targetGroup: target.targetGroup });
       new FargateService(stack, "service", {
         name: "hello",
         cluster,
         taskDefinition,
         network,
-        loadBalancer,
+        target,
         deploymentAlarmNames: alarms.alarmNames,
       });
     });
@@ -252,24 +228,5 @@ describe("FargateService deploymentAlarmNames", () => {
       enable: true,
       rollback: true,
     });
-  });
-});
-
-describe("FargateService alertTopicArn", () => {
-  test("gives the stopped-task rule a second target, the topic", () => {
-    const targets = resourcesOf(synthService({ alertTopicArn: TOPIC_ARN }), "aws_cloudwatch_event_target");
-    expect(Object.keys(targets).sort()).toEqual(["service_stopped_tasks_to_logs", "service_stopped_tasks_to_topic"]);
-    expect(targets.service_stopped_tasks_to_topic).toEqual({
-      rule: "${aws_cloudwatch_event_rule.service_stopped_tasks.name}",
-      arn: TOPIC_ARN,
-    });
-  });
-
-  test("an AlertTopic's ARN is referenced by the second target", () => {
-    const json = synthesize((stack) => {
-      const topic = new AlertTopic(stack, "alerts", { name: "hello-alerts" });
-      buildService(stack, { alertTopicArn: topic.topicArn });
-    });
-    expect(resourcesOf(json, "aws_cloudwatch_event_target").service_stopped_tasks_to_topic.arn).toBe("${aws_sns_topic.alerts.arn}");
   });
 });

@@ -108,7 +108,7 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
     expect(readStack(outdir).services[0].loadBalancer).toEqual({
       containerName: "hello",
       containerPort: 80,
-      targetGroupResource: "aws_lb_target_group.hello_load_balancer_target_group",
+      targetGroupResource: "aws_lb_target_group.hello_target_group",
       targetGroupName: "hello",
       healthCheck: { path: "/", port: "traffic-port", matcher: "200-399", intervalSeconds: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
     });

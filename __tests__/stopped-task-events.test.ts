@@ -5,8 +5,11 @@ import { TerraformJson, decodeJsonencode, onlyResource, resourcesOf, synthErrors
 const CLUSTER_ARN = "arn:aws:ecs:eu-west-1:123456789012:cluster/hello";
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:hello-alerts";
 
-function build(stack: FargateStack, props: Partial<StoppedTaskEventsProps> = {}) {
-  return new StoppedTaskEvents(stack, "events", { name: "hello", clusterArn: CLUSTER_ARN, serviceName: "hello", ...props });
+/** The record of the environment "hello", watching its service "hello". */
+function build(stack: FargateStack, props: Partial<StoppedTaskEventsProps> = {}, services = ["hello"]) {
+  const events = new StoppedTaskEvents(stack, "events", { name: "hello", clusterArn: CLUSTER_ARN, ...props });
+  services.forEach((service) => events.watchService(service));
+  return events;
 }
 
 function synthEvents(props: Partial<StoppedTaskEventsProps> = {}): TerraformJson {
@@ -27,11 +30,11 @@ describe("StoppedTaskEvents defaults", () => {
     expect(onlyResource(json, "aws_cloudwatch_log_group").name).toBe(stoppedTasksLogGroupName("hello"));
   });
 
-  test("has one rule, named <name>-stopped-tasks, described by its service", () => {
+  test("has one rule, named <name>-stopped-tasks, described by its environment", () => {
     expect(Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule"))).toEqual(["events"]);
     const rule = onlyResource(json, "aws_cloudwatch_event_rule");
     expect(rule.name).toBe("hello-stopped-tasks");
-    expect(rule.description).toBe("Tasks of the hello service that stopped, with their reasons");
+    expect(rule.description).toBe("Tasks of the hello environment that stopped, with their reasons");
   });
 
   test("matches only the STOPPED task state changes of the service, in its cluster", () => {
@@ -99,11 +102,24 @@ describe("StoppedTaskEvents options", () => {
     ]);
   });
 
-  test("the name and the service name are used separately: rule and log group by name, pattern by service", () => {
-    const json = synthEvents({ name: "shop-prod", serviceName: "shop" });
+  test("the environment's name names the rule and the log group; the pattern lists each watched service", () => {
+    const json = synthesize((stack) => build(stack, { name: "shop-prod" }, ["shop-prod-web", "shop-prod-api"]));
     expect(onlyResource(json, "aws_cloudwatch_event_rule").name).toBe("shop-prod-stopped-tasks");
     expect(onlyResource(json, "aws_cloudwatch_log_group").name).toBe("/aws/events/ecs/shop-prod/stopped-tasks");
-    expect(decodeJsonencode(onlyResource(json, "aws_cloudwatch_event_rule").event_pattern).detail.group).toEqual(["service:shop"]);
+    expect(decodeJsonencode(onlyResource(json, "aws_cloudwatch_event_rule").event_pattern).detail.group).toEqual([
+      "service:shop-prod-web",
+      "service:shop-prod-api",
+    ]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_log_resource_policy"))).toHaveLength(1);
+  });
+
+  test("a service watched after the record is built still joins the pattern", () => {
+    const json = synthesize((stack) => {
+      const events = build(stack, {}, []);
+      new TerraformOutput(stack, "group", { value: events.logGroupName });
+      events.watchService("late");
+    });
+    expect(decodeJsonencode(onlyResource(json, "aws_cloudwatch_event_rule").event_pattern).detail.group).toEqual(["service:late"]);
   });
 
   test("the ARN of a cluster made in the stack is a reference in the pattern", () => {

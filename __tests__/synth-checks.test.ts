@@ -22,7 +22,10 @@ import {
   SecretParameter,
   TaskExecutionRole,
   TaskRole,
+  TargetGroup,
+  TargetGroupProps,
 } from "../src";
+import { newTarget } from "./support/target";
 import { decodeJsonencode, newStack, onlyResource, resourcesOf, synthErrors, synthesize } from "./support/synth";
 
 /*
@@ -553,11 +556,8 @@ describe("FargateService", () => {
         image: IMAGE,
         portMappings: (options.containerPorts ?? [80]).map((containerPort) => ({ containerPort })),
       });
-      const loadBalancer =
-        options.targetPort === undefined
-          ? undefined
-          : new LoadBalancer(stack, "lb", { name: "hello", network: NETWORK, certificateArn: CERTIFICATE, targetPort: options.targetPort });
-      new FargateService(stack, "service", { name: "hello", cluster: CLUSTER, taskDefinition, network: NETWORK, loadBalancer, ...props });
+      const target = options.targetPort === undefined ? undefined : newTarget(stack, NETWORK, options.targetPort);
+      new FargateService(stack, "service", { name: "hello", cluster: CLUSTER, taskDefinition, network: NETWORK, target, ...props });
     });
   const wholeNumber = (field: string, value: number, min: number, max: number, fix: string) =>
     `${SERVICE} ${field} is ${value}: a whole number from ${min} to ${max}. Fix: ${fix}`;
@@ -605,7 +605,7 @@ describe("FargateService", () => {
   ])("taskDefinition: the load balancer's target port must be the container's (container maps %s)", (_, containerPorts, maps) => {
     expect(serviceErrors({}, { targetPort: 8080, containerPorts })).toEqual([
       `${SERVICE} taskDefinition: the load balancer sends traffic to port 8080, but container "web" maps ${maps}. ` +
-        "Fix: add { containerPort: 8080 } to its portMappings, or set the load balancer's targetPort to the port it listens on",
+        "Fix: add { containerPort: 8080 } to its portMappings, or set the target group's port to the port it listens on",
     ]);
     expect(serviceErrors({}, { targetPort: 8080, containerPorts: [...containerPorts, 8080] })).toEqual([]);
   });
@@ -614,7 +614,10 @@ describe("FargateService", () => {
 describe("LoadBalancer", () => {
   const LB = "[test/lb]";
   const lbErrors = (props: Partial<LoadBalancerProps>) =>
-    synthErrors((stack) => new LoadBalancer(stack, "lb", { name: "hello", network: NETWORK, certificateArn: CERTIFICATE, targetPort: 80, ...props }));
+    synthErrors((stack) => new LoadBalancer(stack, "lb", { name: "hello", network: NETWORK, certificateArn: CERTIFICATE, ...props }));
+  const TG = "[test/tg]";
+  const tgErrors = (props: Partial<TargetGroupProps>) =>
+    synthErrors((stack) => new TargetGroup(stack, "tg", { name: "hello", vpcId: "vpc-0123", port: 80, ...props }));
 
   test.each([
     ["-bad", "bad"],
@@ -638,17 +641,17 @@ describe("LoadBalancer", () => {
   });
 
   test("healthCheck.path: starts with /", () => {
-    expect(lbErrors({ healthCheck: { path: "health" } })).toEqual([
-      `${LB} healthCheck.path is "health": a path starting with /. Fix: use "/health"`,
+    expect(tgErrors({ healthCheck: { path: "health" } })).toEqual([
+      `${TG} healthCheck.path is "health": a path starting with /. Fix: use "/health"`,
     ]);
-    expect(lbErrors({ healthCheck: { path: "/health" } })).toEqual([]);
+    expect(tgErrors({ healthCheck: { path: "/health" } })).toEqual([]);
   });
 
   test("healthCheck.matcher: HTTP codes without text or spaces", () => {
-    expect(lbErrors({ healthCheck: { matcher: "200 OK" } })).toEqual([
-      `${LB} healthCheck.matcher is "200 OK": HTTP codes as a list or ranges, such as "200", "200,204" or "200-399". Fix: write the codes without spaces`,
+    expect(tgErrors({ healthCheck: { matcher: "200 OK" } })).toEqual([
+      `${TG} healthCheck.matcher is "200 OK": HTTP codes as a list or ranges, such as "200", "200,204" or "200-399". Fix: write the codes without spaces`,
     ]);
-    expect(lbErrors({ healthCheck: { matcher: "200" } })).toEqual([]);
+    expect(tgErrors({ healthCheck: { matcher: "200" } })).toEqual([]);
   });
 
   test.each([
@@ -656,10 +659,10 @@ describe("LoadBalancer", () => {
     [301, 300],
     [10.5, 10],
   ])("healthCheck.intervalSeconds %d: whole seconds above the 5 s timeout, up to 300", (bad, good) => {
-    expect(lbErrors({ healthCheck: { intervalSeconds: bad } })).toEqual([
-      `${LB} healthCheck.intervalSeconds is ${bad}: whole seconds above the 5 s check timeout, up to 300. Fix: use 10 to 30 seconds`,
+    expect(tgErrors({ healthCheck: { intervalSeconds: bad } })).toEqual([
+      `${TG} healthCheck.intervalSeconds is ${bad}: whole seconds above the 5 s check timeout, up to 300. Fix: use 10 to 30 seconds`,
     ]);
-    expect(lbErrors({ healthCheck: { intervalSeconds: good } })).toEqual([]);
+    expect(tgErrors({ healthCheck: { intervalSeconds: good } })).toEqual([]);
   });
 
   test.each(["publicSubnetIds", "privateSubnetIds"] as const)("network.%s: an existing network needs two subnets or more", (field) => {

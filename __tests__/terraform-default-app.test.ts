@@ -51,7 +51,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
     expect(planned.validateOutput).toContain("The configuration is valid");
     const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
     expect([...actions]).toEqual(["create"]);
-    expect(plan.resource_changes).toHaveLength(51);
+    expect(plan.resource_changes).toHaveLength(52);
   });
 
   test("the secret's value is nowhere: not in cdktf.out, the plan files, their JSON or Terraform's output", () => {
@@ -133,7 +133,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
       ip_address_type: "dualstack",
       drop_invalid_header_fields: true,
     });
-    expect(values("aws_lb_target_group.hello_load_balancer_target_group")).toMatchObject({
+    expect(values("aws_lb_target_group.hello_target_group")).toMatchObject({
       target_type: "ip",
       port: 80,
       deregistration_delay: "30",
@@ -147,6 +147,14 @@ describe("the default app's prod environment, planned offline by Terraform with 
     expect(expression("aws_lb_listener.hello_load_balancer_https_listener", "certificate_arn").references).toContain(
       "aws_acm_certificate_validation.hello_certificate_issued",
     );
+    expect(values("aws_lb_listener.hello_load_balancer_https_listener").default_action).toEqual([
+      expect.objectContaining({ type: "fixed-response", fixed_response: [expect.objectContaining({ status_code: "404" })] }),
+    ]);
+    expect(values("aws_lb_listener_rule.hello_listener_rule")).toMatchObject({
+      condition: [expect.objectContaining({ host_header: [{ values: ["hello.example.com"] }] })],
+      action: [expect.objectContaining({ type: "forward" })],
+    });
+    expect(expression("aws_lb_listener_rule.hello_listener_rule", "action")[0].target_group_arn.references).toContain("aws_lb_target_group.hello_target_group");
     expect(values("aws_lb_listener.hello_load_balancer_http_listener").default_action[0].redirect[0]).toMatchObject({
       protocol: "HTTPS",
       status_code: "HTTP_301",
@@ -167,9 +175,9 @@ describe("the default app's prod environment, planned offline by Terraform with 
   });
 
   test("DNS: the zone, and alias A and AAAA records to the load balancer", () => {
-    expect(values("aws_route53_zone.hello_zone").name).toBe("hello.example.com");
+    expect(values("aws_route53_zone.hello_zone_hello_example_com").name).toBe("hello.example.com");
     for (const type of ["a", "aaaa"]) {
-      expect(values(`aws_route53_record.hello_dns_${type}`)).toMatchObject({
+      expect(values(`aws_route53_record.hello_dns_hello_example_com_${type}`)).toMatchObject({
         name: "hello.example.com",
         type: type.toUpperCase(),
         alias: [expect.objectContaining({ evaluate_target_health: true })],
@@ -177,7 +185,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
     }
   });
 
-  test("service: Fargate, private subnets, no public IP, rolls back, behind the target group after the listeners", () => {
+  test("service: Fargate, private subnets, no public IP, rolls back, behind the target group after its listener rule", () => {
     expect(values("aws_ecs_service.hello_service")).toMatchObject({
       name: "hello-prod",
       launch_type: "FARGATE",
@@ -188,10 +196,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
       network_configuration: [expect.objectContaining({ assign_public_ip: false })],
       load_balancer: [expect.objectContaining({ container_name: "hello-prod", container_port: 80 })],
     });
-    expect(configurationResource(plan, "aws_ecs_service.hello_service").depends_on).toEqual([
-      "aws_lb_listener.hello_load_balancer_https_listener",
-      "aws_lb_listener.hello_load_balancer_http_listener",
-    ]);
+    expect(configurationResource(plan, "aws_ecs_service.hello_service").depends_on).toEqual(["aws_lb_listener_rule.hello_listener_rule"]);
   });
 
   test("a bad deploy fails apply: steady-state wait, circuit breaker with rollback, and the rollback postcondition", () => {
@@ -212,16 +217,16 @@ describe("the default app's prod environment, planned offline by Terraform with 
 
   test("stopped tasks are kept: an EventBridge rule for this service's STOPPED tasks, delivered to a log group", () => {
     // The pattern names the cluster's ARN, known only at apply: read it from the configuration.
-    const pattern = decodeJsonencode(expression("aws_cloudwatch_event_rule.hello_service_stopped_tasks", "event_pattern").constant_value);
+    const pattern = decodeJsonencode(expression("aws_cloudwatch_event_rule.hello_stopped_tasks", "event_pattern").constant_value);
     expect(pattern).toMatchObject({
       source: ["aws.ecs"],
       "detail-type": ["ECS Task State Change"],
       detail: { clusterArn: ["${aws_ecs_cluster.hello_cluster.arn}"], group: ["service:hello-prod"], lastStatus: ["STOPPED"] },
     });
-    expect(expression("aws_cloudwatch_event_target.hello_service_stopped_tasks_to_logs", "arn").references).toContain(
-      "aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group",
+    expect(expression("aws_cloudwatch_event_target.hello_stopped_tasks_to_logs", "arn").references).toContain(
+      "aws_cloudwatch_log_group.hello_stopped_tasks_log_group",
     );
-    expect(values("aws_cloudwatch_log_group.hello_service_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello-prod/stopped-tasks");
+    expect(values("aws_cloudwatch_log_group.hello_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello-prod/stopped-tasks");
     expect(resourcesOfType(plan, "aws_cloudwatch_log_resource_policy")).toHaveLength(1);
   });
 
@@ -271,7 +276,7 @@ describe("the default app's dev environment: the same app, smaller and cheaper",
   const devValues = (address: string) => plannedResource(dev.plan, address).values;
 
   test("plans its own stack, named and tagged dev", () => {
-    expect(dev.plan.resource_changes).toHaveLength(49);
+    expect(dev.plan.resource_changes).toHaveLength(50);
     expect(devValues("aws_ecs_service.hello_service").name).toBe("hello-dev");
     expect(devValues("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "dev", Stack: "hello-dev" });
     expect(values("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "prod", Stack: "hello-prod" });

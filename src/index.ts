@@ -7,15 +7,21 @@ export * from "./app/terraform-ignore";
 export * from "./environment/alert-topic";
 export * from "./environment/alias-records";
 export * from "./environment/certificate";
+export * from "./environment/environment";
+export * from "./environment/listener-routes";
 export * from "./environment/cluster";
 export * from "./environment/hosted-zone";
 export * from "./environment/load-balancer";
 export * from "./environment/network";
 export * from "./environment/stopped-task-events";
 // The kinds of service.
+export * from "./services/backend-service";
 export * from "./services/fargate-service";
 export * from "./services/fargate-web-app";
 export * from "./services/service-alarms";
+export * from "./services/service-base";
+export * from "./services/target-group";
+export * from "./services/web-service";
 // A task: its definition, containers, roles, secrets and logs.
 export * from "./task/container-definition";
 export * from "./task/execution-role";

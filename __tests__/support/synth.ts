@@ -52,7 +52,9 @@ export function synthErrors(build: (stack: FargateStack) => void, region?: strin
     const reports = String((error as Error).message)
       .split("\n")
       .map((line) => line.trim())
-      .filter((line) => line.startsWith("["));
+      .filter((line) => line.startsWith("["))
+      // Construct paths as users read them: without the ids that take no part in addresses.
+      .map((line) => line.replace(/^\[[^\]]*\]/, (path) => path.replace(/\/Default(?=[/\]])/g, "")));
     if (reports.length === 0) throw error; // a crash, not a validation report
     return reports;
   }

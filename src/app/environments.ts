@@ -39,7 +39,7 @@ export interface FargateEnvironmentsProps {
   readonly backend?: StateBackend;
 }
 
-export interface Environment {
+export interface DeclaredEnvironment {
   readonly stack: FargateStack;
   readonly app: FargateWebApp;
 }
@@ -52,7 +52,7 @@ const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
  * resources named and tagged by environment, and the shared settings overridden per environment.
  * Terraform addresses are the same in every stack (`aws_ecs_service.hello_service`).
  */
-export function declareEnvironments(scope: App, props: FargateEnvironmentsProps): Record<string, Environment> {
+export function declareEnvironments(scope: App, props: FargateEnvironmentsProps): Record<string, DeclaredEnvironment> {
   return Object.fromEntries(
     Object.entries(props.environments).map(([environment, settings]) => {
       const { region, tags, ...overrides } = settings;

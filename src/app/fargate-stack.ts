@@ -1,7 +1,7 @@
 import { Construct, Node } from "constructs";
 import { TerraformElement, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { MAIN_RESOURCE_ID, snakeCase } from "./naming";
+import { DEFAULT_CHILD_ID, MAIN_RESOURCE_ID, snakeCase } from "./naming";
 import { StateBackend, backendFromEnvironment, configureBackend } from "./state-backend";
 
 export interface FargateStackProps {
@@ -45,7 +45,7 @@ export class FargateStack extends TerraformStack {
     const node = element instanceof TerraformElement ? element.node : element;
     const path = node.scopes
       .slice(node.scopes.indexOf(this) + 1)
-      .filter((scope) => scope.node.id !== MAIN_RESOURCE_ID)
+      .filter((scope) => scope.node.id !== MAIN_RESOURCE_ID && scope.node.id !== DEFAULT_CHILD_ID)
       .map((scope) => snakeCase(scope.node.id));
     const address = path.join("_");
     const owner = this.pathsByAddress.get(address);

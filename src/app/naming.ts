@@ -9,6 +9,20 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
  */
 export const MAIN_RESOURCE_ID = "Resource";
 
+/**
+ * The id of a construct that a shortcut builds on and that takes no part in addresses either: the
+ * environment and the web service of `FargateWebApp`, whose resources keep the addresses they had.
+ */
+export const DEFAULT_CHILD_ID = "Default";
+
+/** The construct's path without the ids that take no part in addresses: `hello-prod/hello/task/execution_role`. */
+export function addressPath(scope: IConstruct): string {
+  return scope.node.scopes
+    .map((part) => part.node.id)
+    .filter((id) => id && id !== DEFAULT_CHILD_ID)
+    .join("/");
+}
+
 /** `httpsListener` → `https_listener`, `PASSWORD` → `password`: the casing Terraform addresses use. */
 export function snakeCase(text: string): string {
   return text

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Lazy } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
@@ -7,12 +7,10 @@ import { LogGroup } from "../task/log-group";
 import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
 
 export interface StoppedTaskEventsProps {
-  /** Names the rule and the log group (`/aws/events/ecs/<name>/stopped-tasks`). */
+  /** Names the rule and the log group (`/aws/events/ecs/<name>/stopped-tasks`): the environment's name. */
   readonly name: string;
-  /** Cluster of the service. */
+  /** Cluster of the tasks. */
   readonly clusterArn: string;
-  /** The service whose tasks are watched. */
-  readonly serviceName: string;
   /**
    * Days to keep the events.
    * @default 30
@@ -29,18 +27,26 @@ const MAX_RULE_NAME_LENGTH = 64;
 const MAX_RESOURCE_POLICY_NAME_LENGTH = 255;
 
 /**
- * Keeps the record ECS throws away: every task of the service that stops, with its stop reason and its
- * containers' exit codes, written by EventBridge to a log group (and optionally an SNS topic). It is
- * where to look when a deployment is rolled back, long after the console's task list has forgotten it.
+ * Keeps the record ECS throws away: every task of the environment's services that stops, with its stop
+ * reason and its containers' exit codes, written by EventBridge to one log group (and optionally an SNS
+ * topic). It is where to look when a deployment is rolled back, long after the console's task list has
+ * forgotten it. One rule, one log group and one CloudWatch Logs resource policy per environment: AWS allows
+ * 10 resource policies per account and region
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html).
  */
 export class StoppedTaskEvents extends Construct {
   public readonly rule: CloudwatchEventRule;
   public readonly logGroup: LogGroup;
+  /** Name of the log group, known at synth (for messages). */
+  public readonly logGroupName: string;
+  /** ECS task groups watched: `service:<name>` for a service. */
+  private readonly groups: string[] = [];
 
   constructor(scope: Construct, id: string, props: StoppedTaskEventsProps) {
     super(scope, id);
+    this.logGroupName = stoppedTasksLogGroupName(props.name);
     this.logGroup = new LogGroup(this, "log_group", {
-      name: stoppedTasksLogGroupName(props.name),
+      name: this.logGroupName,
       retentionDays: props.retentionDays,
     });
     // EventBridge writes to CloudWatch Logs through the log group's resource policy, not a role.
@@ -61,15 +67,15 @@ export class StoppedTaskEvents extends Construct {
     });
     this.rule = new CloudwatchEventRule(this, MAIN_RESOURCE_ID, {
       name: fitName(`${props.name}-stopped-tasks`, MAX_RULE_NAME_LENGTH),
-      description: `Tasks of the ${props.serviceName} service that stopped, with their reasons`,
-      eventPattern: Fn.jsonencode({
-        source: ["aws.ecs"],
-        "detail-type": ["ECS Task State Change"],
-        detail: {
-          clusterArn: [props.clusterArn],
-          group: [`service:${props.serviceName}`],
-          lastStatus: ["STOPPED"],
-        },
+      description: `Tasks of the ${props.name} environment that stopped, with their reasons`,
+      // Only this environment's tasks, also when it shares an existing cluster: known once every service is added.
+      eventPattern: Lazy.stringValue({
+        produce: () =>
+          Fn.jsonencode({
+            source: ["aws.ecs"],
+            "detail-type": ["ECS Task State Change"],
+            detail: { clusterArn: [props.clusterArn], group: this.groups, lastStatus: ["STOPPED"] },
+          }),
       }),
     });
     new CloudwatchEventTarget(this, "to_logs", {
@@ -81,9 +87,14 @@ export class StoppedTaskEvents extends Construct {
       new CloudwatchEventTarget(this, "to_topic", { rule: this.rule.name, arn: props.topicArn });
     }
   }
+
+  /** Watches the tasks of the ECS service `serviceName`. */
+  watchService(serviceName: string): void {
+    this.groups.push(`service:${serviceName}`);
+  }
 }
 
-/** Where the stopped-task events of `name` are kept. */
+/** Where the stopped-task events of the environment `name` are kept. */
 export function stoppedTasksLogGroupName(name: string): string {
   return `/aws/events/ecs/${name}/stopped-tasks`;
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, Op, ref } from "cdktf";
+import { ITerraformDependable, Lazy, Op, ref } from "cdktf";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -10,7 +10,34 @@ import { LoadBalancer } from "../environment/load-balancer";
 import { FargateTaskDefinition } from "../task/task-definition";
 import { MAIN_RESOURCE_ID } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
-import { StoppedTaskEvents, stoppedTasksLogGroupName } from "../environment/stopped-task-events";
+import { StoppedTaskEvents } from "../environment/stopped-task-events";
+import { TargetGroup } from "./target-group";
+
+/** Where a load-balanced service's tasks get their traffic from. */
+export interface LoadBalancerTarget {
+  readonly loadBalancer: LoadBalancer;
+  readonly targetGroup: TargetGroup;
+  /** What attaches the target group to the load balancer (its listener rules): ECS refuses a detached one. */
+  readonly attachedBy: ITerraformDependable[];
+}
+
+/** The service's part in ECS Service Connect. */
+export interface ServiceConnectOptions {
+  /** ARN of the environment's Cloud Map namespace. */
+  readonly namespaceArn: string;
+  /**
+   * Publish the service in the namespace, for the services that call it.
+   * @default only a client: it reaches the services it calls
+   */
+  readonly server?: {
+    /** Name of the container port mapping that serves (`http`). */
+    readonly portName: string;
+    /** Its name in the namespace, and the host name callers use. */
+    readonly discoveryName: string;
+    /** The port callers use. */
+    readonly port: number;
+  };
+}
 
 export interface FargateServiceProps {
   /** Service name, unique in the cluster. */
@@ -20,10 +47,15 @@ export interface FargateServiceProps {
   /** Tasks run in the network's private subnets, with no public IP. */
   readonly network: INetwork;
   /**
-   * Load balancer whose target group the task definition's first container joins, on its first port.
+   * Target group, behind the shared load balancer, that the task definition's first container joins.
    * @default none
    */
-  readonly loadBalancer?: LoadBalancer;
+  readonly target?: LoadBalancerTarget;
+  /**
+   * ECS Service Connect: publish the service and/or reach the services it calls.
+   * @default not in Service Connect
+   */
+  readonly serviceConnect?: ServiceConnectOptions;
   /**
    * Tasks to keep running; two spread over zones survive the loss of one.
    * @default 2
@@ -61,16 +93,10 @@ export interface FargateServiceProps {
    */
   readonly deploymentAlarmNames?: string[];
   /**
-   * Keep every stopped task's reason and exit codes in a log group, through an EventBridge rule
-   * (`StoppedTaskEvents`).
-   * @default true
-   */
-  readonly stoppedTaskEvents?: boolean;
-  /**
-   * SNS topic that also gets each stopped task's event.
+   * The environment's record of stopped tasks, which then watches this service's tasks too.
    * @default none
    */
-  readonly alertTopicArn?: string;
+  readonly stoppedTaskEvents?: StoppedTaskEvents;
 }
 
 /** ECS service quotas: tasks per service, and the deployment and grace-period limits of its API. */
@@ -80,17 +106,19 @@ const MAX_GRACE_PERIOD_SECONDS = 2147483647;
 
 /**
  * The ECS service that keeps the tasks running: Fargate, private subnets, no public IP, a security group
- * that admits only the load balancer on the container port, and a rolling deployment that rolls back
- * when new tasks never become healthy.
+ * that admits only the load balancer on the container port (and the services that call it, added by
+ * them), and a rolling deployment that rolls back when new tasks never become healthy.
  */
 export class FargateService extends Construct {
   public readonly service: EcsService;
   public readonly securityGroup: SecurityGroup;
   public readonly serviceName: string;
-  public readonly stoppedTaskEvents?: StoppedTaskEvents;
+  /** The service's name, known at synth. */
+  public readonly name: string;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
+    this.name = props.name;
     this.securityGroup = new SecurityGroup(this, "security_group", {
       name: `${props.name}-tasks`,
       description: `Tasks of ${props.name}`,
@@ -106,21 +134,15 @@ export class FargateService extends Construct {
     });
 
     this.validateDeployment(props);
-    if (props.stoppedTaskEvents !== false) {
-      this.stoppedTaskEvents = new StoppedTaskEvents(this, "stopped_tasks", {
-        name: props.name,
-        clusterArn: props.cluster.clusterArn,
-        serviceName: props.name,
-        topicArn: props.alertTopicArn,
-      });
-    }
+    props.stoppedTaskEvents?.watchService(props.name);
     const waitForSteadyState = props.waitForSteadyState ?? true;
     const timeout = `${props.deploymentTimeoutMinutes ?? 20}m`;
-    const loadBalancer = props.loadBalancer;
-    if (loadBalancer) {
-      this.admitLoadBalancer(loadBalancer, id, props.name);
-      this.node.addValidation({ validate: () => targetChainErrors(props.taskDefinition, loadBalancer) });
+    const target = props.target;
+    if (target) {
+      this.admitLoadBalancer(target, props.name);
+      this.node.addValidation({ validate: () => targetChainErrors(props.taskDefinition, target.targetGroup.port) });
     }
+    const serviceConnect = props.serviceConnect;
 
     this.service = new EcsService(this, MAIN_RESOURCE_ID, {
       name: props.name,
@@ -140,7 +162,7 @@ export class FargateService extends Construct {
       lifecycle: waitForSteadyState
         ? {
             postcondition: [
-              rolledBackCheck(props.taskDefinition, props.name, this.stoppedTaskEvents && stoppedTasksLogGroupName(props.name)),
+              rolledBackCheck(props.taskDefinition, props.name, props.stoppedTaskEvents?.logGroupName),
             ],
           }
         : undefined,
@@ -149,19 +171,30 @@ export class FargateService extends Construct {
         securityGroups: [this.securityGroup.id],
         assignPublicIp: false,
       },
-      loadBalancer: loadBalancer && [
+      loadBalancer: target && [
         {
-          targetGroupArn: loadBalancer.targetGroup.arn,
+          targetGroupArn: target.targetGroup.arn,
           // Containers may be added after the service; the target is the first one at synth.
           containerName: Lazy.stringValue({ produce: () => props.taskDefinition.defaultContainer?.containerName }),
-          containerPort: loadBalancer.targetPort,
+          containerPort: target.targetGroup.port,
         },
       ],
-      healthCheckGracePeriodSeconds: loadBalancer && (props.healthCheckGracePeriodSeconds ?? 30),
+      healthCheckGracePeriodSeconds: target && (props.healthCheckGracePeriodSeconds ?? 30),
+      serviceConnectConfiguration: serviceConnect && {
+        enabled: true,
+        namespace: serviceConnect.namespaceArn,
+        service: serviceConnect.server && [
+          {
+            portName: serviceConnect.server.portName,
+            discoveryName: serviceConnect.server.discoveryName,
+            clientAlias: { dnsName: serviceConnect.server.discoveryName, port: serviceConnect.server.port },
+          },
+        ],
+      },
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      // A target group joins a load balancer through a listener; ECS refuses one that is not attached yet.
-      dependsOn: loadBalancer && [loadBalancer.httpsListener, loadBalancer.httpListener],
+      // A target group joins a load balancer through a listener rule; ECS refuses one that is not attached yet.
+      dependsOn: target?.attachedBy,
     });
     this.serviceName = this.service.name;
   }
@@ -195,9 +228,21 @@ export class FargateService extends Construct {
     }
   }
 
-  /** Lets the load balancer reach the tasks on its target port, and nothing else in. */
-  private admitLoadBalancer(loadBalancer: LoadBalancer, id: string, name: string): void {
-    const port = loadBalancer.targetPort;
+  /** Lets `caller`'s tasks reach this service's on `port` (a Service Connect call); the rule goes in `scope`. */
+  admitCaller(scope: Construct, id: string, caller: FargateService, port: number): void {
+    new VpcSecurityGroupIngressRule(scope, id, {
+      securityGroupId: this.securityGroup.id,
+      description: `Port ${port} from the ${caller.name} tasks (Service Connect)`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: caller.securityGroup.id,
+    });
+  }
+
+  /** Lets the load balancer reach the tasks on their target port, and nothing else in. */
+  private admitLoadBalancer({ loadBalancer, targetGroup }: LoadBalancerTarget, name: string): void {
+    const port = targetGroup.port;
     new VpcSecurityGroupIngressRule(this, "ingress_from_load_balancer", {
       securityGroupId: this.securityGroup.id,
       description: `Port ${port} from the load balancer`,
@@ -206,7 +251,7 @@ export class FargateService extends Construct {
       toPort: port,
       referencedSecurityGroupId: loadBalancer.securityGroup.id,
     });
-    new VpcSecurityGroupEgressRule(loadBalancer, `egress_to_${id}`, {
+    new VpcSecurityGroupEgressRule(this, "load_balancer_egress", {
       securityGroupId: loadBalancer.securityGroup.id,
       description: `Port ${port} to the ${name} tasks`,
       ipProtocol: "tcp",
@@ -217,16 +262,16 @@ export class FargateService extends Construct {
   }
 }
 
-/** The load balancer's target port, the security group rule and the container's port must be one. */
-function targetChainErrors(taskDefinition: FargateTaskDefinition, loadBalancer: LoadBalancer): string[] {
+/** The target group's port, the security group rule and the container's port must be one. */
+function targetChainErrors(taskDefinition: FargateTaskDefinition, targetPort: number): string[] {
   const container = taskDefinition.defaultContainer;
   if (!container) return []; // the task definition reports a task with no container
   const ports = container.portMappings.map((mapping) => mapping.containerPort);
-  if (ports.includes(loadBalancer.targetPort)) return [];
+  if (ports.includes(targetPort)) return [];
   return [
-    `taskDefinition: the load balancer sends traffic to port ${loadBalancer.targetPort}, but container ` +
+    `taskDefinition: the load balancer sends traffic to port ${targetPort}, but container ` +
       `"${container.containerName}" maps ${ports.length ? `port ${ports.join(", ")}` : "no port"}. ` +
-      `Fix: add { containerPort: ${loadBalancer.targetPort} } to its portMappings, or set the load balancer's targetPort to the port it listens on`,
+      `Fix: add { containerPort: ${targetPort} } to its portMappings, or set the target group's port to the port it listens on`,
   ];
 }
 

@@ -1,22 +1,21 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
-import { AlertTopic } from "../environment/alert-topic";
-import { AliasRecords } from "../environment/alias-records";
-import { Certificate, ICertificate } from "../environment/certificate";
-import { Cluster, ICluster } from "../environment/cluster";
-import { FargateService } from "./fargate-service";
-import { HostedZone, IHostedZone } from "../environment/hosted-zone";
-import { LoadBalancer, TargetHealthCheck } from "../environment/load-balancer";
+import { TerraformResource } from "cdktf";
+import { ICertificate } from "../environment/certificate";
+import { ICluster } from "../environment/cluster";
+import { Environment } from "../environment/environment";
+import { IHostedZone } from "../environment/hosted-zone";
+import { LoadBalancer } from "../environment/load-balancer";
+import { INetwork, NetworkProps } from "../environment/network";
+import { DEFAULT_CHILD_ID } from "../app/naming";
 import { LogGroup } from "../task/log-group";
-import { INetwork, Network, NetworkProps } from "../environment/network";
-import { ISecret, SecretParameter, SecretParameterProps } from "../task/secret-parameter";
+import { ISecret } from "../task/secret-parameter";
 import { CpuArchitecture, FargateTaskDefinition } from "../task/task-definition";
-import { TaskExecutionRole } from "../task/execution-role";
+import { FargateService } from "./fargate-service";
 import { ServiceAlarms } from "./service-alarms";
+import { NewSecretOptions } from "./service-base";
+import { TargetHealthCheck } from "./target-group";
+import { HOST_NAME, WebService } from "./web-service";
 import { reportInvalid } from "../checks/validation";
-
-/** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
-export type NewSecretOptions = Partial<SecretParameterProps>;
 
 export interface FargateWebAppProps {
   /** Names the cluster, service, task family, roles, log group, load balancer and parameters. */
@@ -41,11 +40,17 @@ export interface FargateWebAppProps {
    * @default {}
    */
   readonly secrets?: Record<string, NewSecretOptions | ISecret>;
+  /**
+   * Environment variables whose names look secret (`…PASSWORD…`, `…TOKEN…`) but whose values are not,
+   * such as `PASSWORD_MIN_LENGTH`. Any other such name with a plain value stops synth.
+   * @default []
+   */
+  readonly notSecret?: string[];
   /** The name the app answers on over HTTPS, e.g. `app.example.com`. */
   readonly domain: string;
   /**
    * The Route53 zone `domain` goes in.
-   * @default a new hosted zone named `domain`, its name servers in the `name_servers` output
+   * @default a new hosted zone named `domain`, its name servers in the `name_servers` output (by zone name)
    */
   readonly hostedZone?: IHostedZone;
   /**
@@ -152,17 +157,17 @@ export interface FargateWebAppProps {
   readonly alertEmails?: string[];
 }
 
-/** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log group, parameters. */
-const APP_NAME = /^(?!internal-)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const STAND_IN_NAME = "invalid-name";
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
 /**
- * A containerized web app on Fargate, production ready from one declaration: network, cluster, task
- * definition with its roles, secrets in SSM, logs, a load balancer with TLS, a certificate, DNS, and the
- * service. The article's whole Terraform setup.
+ * A containerized web app on Fargate, production ready from one declaration: the shortcut for an
+ * `Environment` with one `WebService` on `domain`. Network, cluster, task definition with its roles, secrets
+ * in SSM, logs, a load balancer with TLS, a certificate, DNS, and the service: the article's whole setup.
+ *
+ * Its environment and service take no part in Terraform addresses (`aws_ecs_service.hello_service`, as
+ * before they existed); the resources that moved into them carry `moved` blocks from their earlier address.
  */
 export class FargateWebApp extends Construct {
+  public readonly environment: Environment;
+  public readonly webService: WebService;
   public readonly network: INetwork;
   public readonly cluster: ICluster;
   public readonly logGroup: LogGroup;
@@ -178,150 +183,84 @@ export class FargateWebApp extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateWebAppProps) {
     super(scope, id);
-    this.validate(props);
-    // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
-    const name = APP_NAME.test(props.name) ? props.name : STAND_IN_NAME;
-    const port = props.port ?? 80;
-
-    this.network = props.network ?? new Network(this, "network", { name, ...props.networkOptions });
-    this.cluster = props.cluster ?? new Cluster(this, "cluster", { name });
-    this.logGroup = new LogGroup(this, "logs", { name: `/ecs/${name}`, retentionDays: props.logRetentionDays });
-    this.secrets = Object.fromEntries(
-      Object.entries(props.secrets ?? {}).map(([variable, secret]) => [
-        variable,
-        isNewSecret(secret)
-          ? new SecretParameter(this, `secret_${variable}`, { parameterName: `/${name}/${variable}`, ...secret })
-          : secret,
-      ]),
-    );
-
-    this.taskDefinition = new FargateTaskDefinition(this, "task", {
-      family: name,
-      cpu: props.cpu,
-      memory: props.memory,
-      cpuArchitecture: props.cpuArchitecture,
-      executionRole:
-        props.executionRoleArn === undefined
-          ? undefined
-          : new TaskExecutionRole(this, "execution_role", { roleArn: props.executionRoleArn }),
-    });
-    this.taskDefinition.addContainer("container", {
-      name,
-      image: props.image,
-      portMappings: [{ containerPort: port, protocol: "tcp", name: "http", appProtocol: "http" }],
-      environment: props.environment,
-      secrets: this.secrets,
-      logGroup: this.logGroup,
-      linuxParameters: { initProcessEnabled: true },
-    });
-
-    this.hostedZone = props.hostedZone ?? new HostedZone(this, "zone", { zoneName: props.domain });
-    this.certificate =
-      props.certificate ??
-      new Certificate(this, "certificate", {
-        domainName: props.domain,
-        zone: this.hostedZone,
-        wildcard: props.wildcardCertificate,
-      });
-    this.loadBalancer = new LoadBalancer(this, "load_balancer", {
-      name,
-      network: this.network,
-      certificateArn: this.certificate.certificateArn,
-      targetPort: port,
-      healthCheck: props.healthCheck,
+    const domain = this.validDomain(props);
+    this.environment = new Environment(this, DEFAULT_CHILD_ID, {
+      name: props.name,
+      network: props.network,
+      networkOptions: props.networkOptions,
+      cluster: props.cluster,
+      zones: [props.hostedZone ?? domain],
       deletionProtection: props.deletionProtection,
-    });
-    new AliasRecords(this, "dns", {
-      zone: this.hostedZone,
-      recordName: props.domain,
-      target: this.loadBalancer,
-      ipv6: this.loadBalancer.dualStack,
-    });
-    const alertTopic = props.alertEmails?.length
-      ? new AlertTopic(this, "alerts", { name: `${name}-alerts`, emails: props.alertEmails })
-      : undefined;
-    this.alarms =
-      props.alarms === false
-        ? undefined
-        : new ServiceAlarms(this, "alarms", {
-            name,
-            loadBalancer: this.loadBalancer,
-            target5xxPerMinute: props.target5xxPerMinute,
-            actions: alertTopic && [alertTopic.topicArn],
-          });
-    if (props.rollbackOnAlarm && !this.alarms) {
-      reportInvalid(this, {
-        field: "rollbackOnAlarm",
-        allowed: "deployments roll back on the app's alarms, and `alarms` is false",
-        fix: "leave `alarms` on, or drop `rollbackOnAlarm`",
-      });
-    }
-    this.service = new FargateService(this, "service", {
-      name,
-      cluster: this.cluster,
-      taskDefinition: this.taskDefinition,
-      network: this.network,
-      loadBalancer: this.loadBalancer,
-      desiredCount: props.desiredCount,
-      waitForSteadyState: props.waitForSteadyState,
-      deploymentTimeoutMinutes: props.deploymentTimeoutMinutes,
-      deploymentAlarmNames: props.rollbackOnAlarm ? this.alarms?.alarmNames : undefined,
       stoppedTaskEvents: props.stoppedTaskEvents,
-      alertTopicArn: alertTopic?.topicArn,
+      alertEmails: props.alertEmails,
     });
-    this.url = `https://${props.domain}`;
-
-    const output = (outputId: string, description: string, value: unknown) =>
-      new TerraformOutput(this, outputId, { description, value });
-    output("url", "Where the app answers", this.url);
-    output("load_balancer_dns_name", "DNS name of the load balancer", this.loadBalancer.dnsName);
-    output("cluster_name", "ECS cluster of the service", this.cluster.clusterName);
-    output("service_name", "ECS service running the app", this.service.serviceName);
-    output("log_group_name", "CloudWatch log group of the containers", this.logGroup.name);
-    output(
-      "secret_parameter_names",
-      "SSM parameters read as secret environment variables",
-      Object.fromEntries(Object.entries(this.secrets).map(([variable, secret]) => [variable, secret.parameterName])),
-    );
-    if (this.service.stoppedTaskEvents) {
-      output("stopped_tasks_log_group_name", "Why each task stopped (EventBridge)", this.service.stoppedTaskEvents.logGroup.name);
-    }
-    if (this.hostedZone instanceof HostedZone) {
-      output("name_servers", `Set these at the registrar of ${props.domain}`, this.hostedZone.nameServers);
-    }
+    const { environment: variables, domain: _domain, hostedZone: _zone, network: _network, networkOptions: _options, cluster: _cluster,
+      deletionProtection: _protection, stoppedTaskEvents: _events, alertEmails: _emails, ...serviceProps } = props;
+    this.webService = new WebService(this.environment, DEFAULT_CHILD_ID, {
+      ...serviceProps,
+      environment: variables,
+      resourceName: this.environment.name,
+      name: this.environment.name,
+      hosts: [domain],
+    });
+    this.network = this.environment.network;
+    this.cluster = this.environment.cluster;
+    this.hostedZone = this.environment.zones[0];
+    this.loadBalancer = this.environment.loadBalancer;
+    this.logGroup = this.webService.logGroup;
+    this.secrets = this.webService.secrets;
+    this.taskDefinition = this.webService.taskDefinition;
+    this.certificate = props.certificate ?? this.webService.certificate!;
+    this.service = this.webService.service;
+    this.alarms = this.webService.alarms;
+    this.url = this.webService.url!;
+    this.keepEarlierAddresses();
   }
 
-  private validate(props: FargateWebAppProps): void {
-    if (!APP_NAME.test(props.name)) {
-      reportInvalid(this, {
-        field: "name",
-        value: props.name,
-        allowed:
-          "2 to 32 lowercase letters, digits and hyphens, starting with a letter (not internal-) and not ending with a hyphen",
-        fix: "choose a short name such as \"hello-web\"",
-      });
-    }
-    if (!DOMAIN_NAME.test(props.domain)) {
+  /** The domain, or after reporting what is wrong with it, a stand-in the parts accept (so they do not report it again). */
+  private validDomain(props: FargateWebAppProps): string {
+    const domain = (props.domain ?? "").replace(/\.$/, "");
+    const zoneName = props.hostedZone?.zoneName.replace(/\.$/, "");
+    if (!HOST_NAME.test(domain)) {
       reportInvalid(this, {
         field: "domain",
         value: props.domain,
         allowed: "a lowercase DNS name such as \"app.example.com\"",
         fix: "give the full name the app answers on, without scheme or path",
       });
+      return zoneName ?? "invalid.example.com";
     }
-    const zoneName = props.hostedZone?.zoneName;
-    if (zoneName && props.domain !== zoneName && !props.domain.endsWith(`.${zoneName}`)) {
+    if (zoneName && domain !== zoneName && !domain.endsWith(`.${zoneName}`)) {
       reportInvalid(this, {
         field: "domain",
         value: props.domain,
         allowed: `the name must be inside the hosted zone "${zoneName}"`,
-        fix: `use a name ending in ".${zoneName}", or the zone that holds "${props.domain}"`,
+        fix: `use a name ending in ".${zoneName}", or the zone that holds "${domain}"`,
       });
+      return zoneName;
+    }
+    return domain;
+  }
+
+  /** `moved` blocks from the addresses this app had before environments and services existed. */
+  private keepEarlierAddresses(): void {
+    for (const resource of this.node.findAll().filter(TerraformResource.isTerraformResource)) {
+      const address = resource.friendlyUniqueId;
+      const move = EARLIER_ADDRESSES.find(({ types, now }) => types.includes(resource.terraformResourceType) && now.test(address));
+      if (move) resource.moveFromId(`${resource.terraformResourceType}.${address.replace(move.now, move.before)}`);
     }
   }
 }
 
-/** Options for a parameter to create, as opposed to an existing one (or a literal, which the container refuses). */
-function isNewSecret(secret: NewSecretOptions | ISecret): secret is NewSecretOptions {
-  return typeof secret === "object" && secret !== null && !("parameterArn" in secret);
-}
+/** How the addresses of resources that moved into the environment or the service read before (0.1.0). */
+const EARLIER_ADDRESSES: { types: string[]; now: RegExp; before: string }[] = [
+  { types: ["aws_route53_zone"], now: /_zone_[a-z0-9_]+$/, before: "_zone" },
+  { types: ["aws_route53_record"], now: /_dns_[a-z0-9_]+_(a|aaaa)$/, before: "_dns_$1" },
+  { types: ["aws_lb_target_group"], now: /_target_group$/, before: "_load_balancer_target_group" },
+  { types: ["aws_vpc_security_group_egress_rule"], now: /_service_load_balancer_egress$/, before: "_load_balancer_egress_to_service" },
+  {
+    types: ["aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_cloudwatch_log_group", "aws_cloudwatch_log_resource_policy"],
+    now: /_stopped_tasks(_|$)/,
+    before: "_service_stopped_tasks$1",
+  },
+];

@@ -1,13 +1,16 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { LoadBalancer } from "../environment/load-balancer";
+import { TargetGroup } from "./target-group";
 import { reportInvalid } from "../checks/validation";
 
 export interface ServiceAlarmsProps {
   /** Prefix of the alarm names. */
   readonly name: string;
-  /** The load balancer and target group whose metrics are watched. */
+  /** The load balancer whose metrics are watched. */
   readonly loadBalancer: LoadBalancer;
+  /** The service's target group on it. */
+  readonly targetGroup: TargetGroup;
   /**
    * Target 5xx responses per minute that, in 3 of 5 minutes, raise the 5xx alarm.
    * @default 10
@@ -46,7 +49,7 @@ export class ServiceAlarms extends Construct {
       treatMissingData: "notBreaching",
       dimensions: {
         LoadBalancer: props.loadBalancer.arnSuffix,
-        TargetGroup: props.loadBalancer.targetGroup.arnSuffix,
+        TargetGroup: props.targetGroup.arnSuffix,
       },
       alarmActions: props.actions,
       okActions: props.actions,

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn, Lazy } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
+import { MAIN_RESOURCE_ID, addressPath, fitName } from "../app/naming";
 import { iamMatches } from "../checks/iam-wildcard";
 import { reportInvalid } from "../checks/validation";
 
@@ -93,7 +93,7 @@ export class TaskRole extends Construct {
     this.statements.set(statement.sid, merged);
     this.policy ??= new IamRolePolicy(this, "policy", {
       // Unique per construct path: several apps may share one existing role.
-      name: fitName(this.node.path.replace(/[^\w+=,.@-]+/g, "-"), MAX_POLICY_NAME_LENGTH),
+      name: fitName(addressPath(this).replace(/[^\w+=,.@-]+/g, "-"), MAX_POLICY_NAME_LENGTH),
       role: this.name,
       policy: Lazy.stringValue({ produce: () => Fn.jsonencode(this.policyDocument()) }),
     });

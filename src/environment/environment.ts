@@ -1,0 +1,226 @@
+import { Construct } from "constructs";
+import { Lazy, TerraformOutput } from "cdktf";
+import { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
+import { AlertTopic } from "./alert-topic";
+import { ICertificate, zoneOf } from "./certificate";
+import { Cluster, ICluster } from "./cluster";
+import { HostedZone, IHostedZone } from "./hosted-zone";
+import { LoadBalancer } from "./load-balancer";
+import { INetwork, Network, NetworkProps } from "./network";
+import { StoppedTaskEvents } from "./stopped-task-events";
+import { ListenerRoutes } from "./listener-routes";
+import { snakeCase } from "../app/naming";
+import { reportInvalid } from "../checks/validation";
+
+export interface EnvironmentProps {
+  /**
+   * Names what the services share (cluster, load balancer, namespace, log groups) and prefixes the names
+   * of each service's resources (`<environment>-<service>`).
+   */
+  readonly name: string;
+  /**
+   * An existing VPC and subnets (`Network.fromExisting`) or a `Network` built apart.
+   * @default a new `Network`
+   */
+  readonly network?: INetwork;
+  /**
+   * Options of the new network, when `network` is not given.
+   * @default 10.0.0.0/16, two zones, one NAT gateway per zone, IPv6 on
+   */
+  readonly networkOptions?: Omit<NetworkProps, "name">;
+  /**
+   * An existing ECS cluster (`Cluster.fromExisting`).
+   * @default a new cluster named `name`, Container Insights on
+   */
+  readonly cluster?: ICluster;
+  /**
+   * The Route53 zones the web services' host names go in: a name creates a public hosted zone (its name
+   * servers in the `name_servers` output), an `IHostedZone` (`HostedZone.fromExisting`) uses one that exists.
+   * Each host name goes in the zone with the longest name it ends in.
+   * @default none: web services route by path only, without host names
+   */
+  readonly zones?: (string | IHostedZone)[];
+  /**
+   * A certificate that covers every host name of the web services (an existing wildcard, for example):
+   * they then request none of their own.
+   * @default none: each web service gets a certificate for its host names, served by SNI
+   */
+  readonly certificate?: ICertificate;
+  /**
+   * Protect the load balancer from deletion.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2 only)
+   */
+  readonly sslPolicy?: string;
+  /**
+   * Keep every stopped task's reason and exit codes in the log group `/aws/events/ecs/<name>/stopped-tasks`.
+   * @default true
+   */
+  readonly stoppedTaskEvents?: boolean;
+  /**
+   * Email addresses for alerts: an SNS topic gets the stopped tasks and the services' alarms.
+   * @default none: no topic
+   */
+  readonly alertEmails?: string[];
+}
+
+/** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log groups, parameters. */
+export const RESOURCE_NAME = /^(?!internal-)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const STAND_IN_NAME = "invalid-name";
+const ZONE_NAME = /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
+
+/**
+ * Everything the services of one environment share, declared once: the network, the cluster, one
+ * internet-facing load balancer (created with the first web service), the hosted zones, a Service Connect
+ * namespace (created with the first backend service), the stopped-task record and the alert topic. Services
+ * are added to it: `new WebService(environment, "web", {...})`, `new BackendService(environment, "api", {...})`.
+ */
+export class Environment extends Construct {
+  /** The environment's name, as valid for resource names (an invalid one is reported and replaced). */
+  public readonly name: string;
+  public readonly network: INetwork;
+  public readonly cluster: ICluster;
+  /** The zones host names go in, new and existing. */
+  public readonly zones: IHostedZone[];
+  public readonly alertTopic?: AlertTopic;
+  /** The listener rules of the web services, checked together at synth. */
+  public readonly routes: ListenerRoutes;
+  private readonly props: EnvironmentProps;
+  private sharedLoadBalancer?: LoadBalancer;
+  private namespace?: ServiceDiscoveryHttpNamespace;
+  private stoppedTasks?: StoppedTaskEvents;
+  private readonly certificateArns: string[] = [];
+  private readonly hostOwners = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: EnvironmentProps) {
+    super(scope, id);
+    this.props = props;
+    if (!RESOURCE_NAME.test(props.name)) {
+      reportInvalid(this, {
+        field: "name",
+        value: props.name,
+        allowed:
+          "2 to 32 lowercase letters, digits and hyphens, starting with a letter (not internal-) and not ending with a hyphen",
+        fix: "choose a short name such as \"hello-web\"",
+      });
+    }
+    // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
+    this.name = RESOURCE_NAME.test(props.name) ? props.name : STAND_IN_NAME;
+    this.network = props.network ?? new Network(this, "network", { name: this.name, ...props.networkOptions });
+    this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
+    this.zones = (props.zones ?? []).map((zone) => (typeof zone === "string" ? this.newZone(zone) : zone));
+    this.alertTopic = props.alertEmails?.length
+      ? new AlertTopic(this, "alerts", { name: `${this.name}-alerts`, emails: props.alertEmails })
+      : undefined;
+    this.routes = new ListenerRoutes(this);
+    if (props.certificate) this.certificateArns.push(props.certificate.certificateArn);
+
+    new TerraformOutput(this, "cluster_name", { description: "ECS cluster of the environment's services", value: this.cluster.clusterName });
+    const created = this.zones.filter((zone): zone is HostedZone => zone instanceof HostedZone);
+    if (created.length) {
+      new TerraformOutput(this, "name_servers", {
+        description: "Name servers of each new hosted zone: set them at the registrar of its domain",
+        value: Object.fromEntries(created.map((zone) => [zone.zoneName, zone.nameServers])),
+      });
+    }
+  }
+
+  /** The internet-facing load balancer the web services share; created with the first of them. */
+  get loadBalancer(): LoadBalancer {
+    if (!this.sharedLoadBalancer) {
+      this.sharedLoadBalancer = new LoadBalancer(this, "load_balancer", {
+        name: this.name,
+        network: this.network,
+        certificateArn: Lazy.stringValue({ produce: () => this.certificateArns[0] }),
+        sslPolicy: this.props.sslPolicy,
+        deletionProtection: this.props.deletionProtection,
+      });
+      this.node.addValidation({
+        validate: () =>
+          this.certificateArns.length
+            ? []
+            : [
+                "certificate: the HTTPS listener needs a certificate, and no web service has a host name and the environment no `certificate`. " +
+                  "Fix: give a web service `hosts` (in one of the environment's `zones`), or the environment a `certificate`",
+              ],
+      });
+      new TerraformOutput(this, "load_balancer_dns_name", { description: "DNS name of the load balancer", value: this.sharedLoadBalancer.dnsName });
+    }
+    return this.sharedLoadBalancer;
+  }
+
+  /** The certificate the environment was given for every host name, if any. */
+  get certificate(): ICertificate | undefined {
+    return this.props.certificate;
+  }
+
+  /**
+   * Serves a certificate on the HTTPS listener: the first one is the listener's default, later ones are
+   * added by SNI (an `aws_lb_listener_certificate` in `scope`).
+   */
+  serveCertificate(scope: Construct, certificateArn: string): void {
+    const listener = this.loadBalancer;
+    this.certificateArns.push(certificateArn);
+    if (this.certificateArns.length > 1) listener.addCertificate(scope, "listener_certificate", certificateArn);
+  }
+
+  /**
+   * The host names of `hosts` that no service declared before `service` did: `service` creates their DNS
+   * records (and certificate), the earlier one owns the others.
+   */
+  claimHosts(service: string, hosts: string[]): string[] {
+    return hosts.filter((host) => {
+      if (this.hostOwners.has(host)) return false;
+      this.hostOwners.set(host, service);
+      return true;
+    });
+  }
+
+  /** The zone a host name goes in, or undefined (reported by the caller) when none of the environment's holds it. */
+  zoneFor(host: string): IHostedZone | undefined {
+    return zoneOf(host, this.zones);
+  }
+
+  /** The Service Connect namespace backends register in; created with the first of them. */
+  get serviceConnectNamespaceArn(): string {
+    this.namespace ??= new ServiceDiscoveryHttpNamespace(this, "service_connect_namespace", {
+      name: this.name,
+      description: `Service Connect namespace of the ${this.name} environment's services`,
+    });
+    return this.namespace.arn;
+  }
+
+  /** The stopped-task record of the environment, unless turned off; created with the first service. */
+  get stoppedTaskEvents(): StoppedTaskEvents | undefined {
+    if (this.props.stoppedTaskEvents === false) return undefined;
+    if (!this.stoppedTasks) {
+      this.stoppedTasks = new StoppedTaskEvents(this, "stopped_tasks", {
+        name: this.name,
+        clusterArn: this.cluster.clusterArn,
+        topicArn: this.alertTopic?.topicArn,
+      });
+      new TerraformOutput(this, "stopped_tasks_log_group_name", {
+        description: "Why each task stopped (EventBridge)",
+        value: this.stoppedTasks.logGroup.name,
+      });
+    }
+    return this.stoppedTasks;
+  }
+
+  private newZone(zoneName: string): HostedZone {
+    if (!ZONE_NAME.test(zoneName)) {
+      reportInvalid(this, {
+        field: "zones",
+        value: zoneName,
+        allowed: "a lowercase DNS name such as \"example.com\"",
+        fix: "give the zone's domain without scheme or path",
+      });
+    }
+    const normalized = zoneName.replace(/\.$/, "");
+    return new HostedZone(this, `zone_${snakeCase(normalized)}`, { zoneName: normalized });
+  }
+}
