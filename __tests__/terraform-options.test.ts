@@ -1,0 +1,217 @@
+/**
+ * Every option that adds, removes or re-keys resources is planned at least once by real Terraform, in a
+ * variant that turns it on: a first plan with no state must succeed (a documented option that no first
+ * deployment can use is a bug, as `wildcardCertificate` once was). The table `PLANNED_BY` says which variant
+ * plans each option; the other variants are in terraform-default-app, terraform-variants and
+ * terraform-platform. Several options share one variant, and the variants are planned concurrently, to keep
+ * the tier fast.
+ */
+import { Testing } from "cdktf";
+import {
+  BackendService,
+  Certificate,
+  Cluster,
+  Environment,
+  FargateStack,
+  FargateWebApp,
+  HostedZone,
+  SecretParameter,
+  WebService,
+} from "../src";
+import { PlannedStack, cleanupPlannedStacks, planSynthesized, plannedResource, resourcesOfType } from "./support/terraform";
+
+jest.setTimeout(300_000);
+
+/** Option → the variant (here, or in another file of the tier) whose plan turns it on. */
+export const PLANNED_BY: Record<string, string> = {
+  "FargateWebApp.secrets": "terraform-variants: two secrets; no secret",
+  "FargateWebApp.hostedZone": "terraform-variants: existing zone; everything-off",
+  "FargateWebApp.network": "terraform-variants: existing VPC",
+  "FargateWebApp.networkOptions.natGateways": "terraform-default-app: dev (single); everything-on (single, three zones)",
+  "FargateWebApp.networkOptions.ipv6": "everything-on (false)",
+  "FargateWebApp.networkOptions.availabilityZones": "everything-on (three zones)",
+  "FargateWebApp.cluster": "everything-on (existing cluster)",
+  "FargateWebApp.executionRoleArn": "everything-on (existing role, granted its secret)",
+  "FargateWebApp.wildcardCertificate": "everything-on",
+  "FargateWebApp.alertEmails": "everything-on",
+  "FargateWebApp.rollbackOnAlarm": "everything-on",
+  "FargateWebApp.certificate": "everything-off (existing certificate)",
+  "FargateWebApp.alarms": "everything-off (false)",
+  "FargateWebApp.stoppedTaskEvents": "everything-off (false)",
+  "Environment.zones": "environment (a new zone and an existing one); terraform-platform",
+  "Environment.certificate": "environment-certificate",
+  "WebService.hosts": "environment (four hosts in two zones: SANs, SNI certificate); terraform-platform",
+  "WebService.paths": "environment (three paths: rules chunked); terraform-platform",
+  "WebService.priority": "environment",
+  "WebService.calls": "environment (a backend calling a backend); terraform-platform",
+  "WebService.alarms": "environment-certificate (false)",
+  "BackendService": "environment; terraform-platform",
+};
+
+const IMAGE = "public.ecr.aws/nginx/nginx:1.27-alpine";
+const EXISTING_ROLE = "arn:aws:iam::123456789012:role/legacy-ecs-execution";
+const EXISTING_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab";
+
+const newStack = (name: string) => new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
+
+function everythingOn(): string {
+  const stack = newStack("everything-on");
+  const app = new FargateWebApp(stack, "hello", {
+    name: "hello",
+    image: IMAGE,
+    domain: "hello.example.com",
+    wildcardCertificate: true,
+    alertEmails: ["ops@example.com"],
+    rollbackOnAlarm: true,
+    networkOptions: { ipv6: false, natGateways: "single", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+    cluster: Cluster.fromExisting({ clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", clusterName: "shared" }),
+    executionRoleArn: EXISTING_ROLE,
+    secrets: { PASSWORD: SecretParameter.fromArn("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/hello/PASSWORD") },
+  });
+  app.taskDefinition.executionRole.grantSecretRead(app.secrets.PASSWORD);
+  return Testing.synth(stack, true);
+}
+
+function everythingOff(): string {
+  const stack = newStack("everything-off");
+  new FargateWebApp(stack, "hello", {
+    name: "hello",
+    image: IMAGE,
+    domain: "app.example.org",
+    hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
+    certificate: Certificate.fromArn(EXISTING_CERTIFICATE),
+    alarms: false,
+    stoppedTaskEvents: false,
+  });
+  return Testing.synth(stack, true);
+}
+
+function environment(): string {
+  const stack = newStack("environment");
+  const env = new Environment(stack, "env", {
+    name: "shop",
+    zones: ["example.com", HostedZone.fromExisting({ zoneId: "Z0EXISTINGORG", zoneName: "example.org" })],
+  });
+  const stock = new BackendService(env, "stock", { image: IMAGE, port: 9000 });
+  const orders = new BackendService(env, "orders", { image: IMAGE, port: 8080, calls: [stock] });
+  new WebService(env, "web", {
+    image: IMAGE,
+    hosts: ["shop.example.com", "www.example.com", "shop.example.org", "www.example.org"],
+    paths: ["/", "/cart/*", "/checkout/*"],
+    calls: [orders],
+  });
+  new WebService(env, "blog", { image: IMAGE, hosts: ["blog.example.com"], priority: 100 });
+  return Testing.synth(stack, true);
+}
+
+function environmentCertificate(): string {
+  const stack = newStack("environment-certificate");
+  const env = new Environment(stack, "env", {
+    name: "docs",
+    zones: [HostedZone.fromExisting({ zoneId: "Z0EXISTINGCOM", zoneName: "example.com" })],
+    certificate: Certificate.fromArn(EXISTING_CERTIFICATE),
+  });
+  new WebService(env, "docs", { image: IMAGE, hosts: ["docs.example.com"], alarms: false });
+  new WebService(env, "api", { image: IMAGE, paths: ["/api/*"] });
+  return Testing.synth(stack, true);
+}
+
+const variants: Record<string, () => string> = {
+  "everything-on": everythingOn,
+  "everything-off": everythingOff,
+  environment,
+  "environment-certificate": environmentCertificate,
+};
+const planned: Record<string, PlannedStack> = {};
+
+beforeAll(async () => {
+  // Two at a time: the machine has two cores.
+  const names = Object.keys(variants);
+  for (let start = 0; start < names.length; start += 2) {
+    await Promise.all(
+      names.slice(start, start + 2).map(async (name) => {
+        planned[name] = await planSynthesized(variants[name](), { name });
+      }),
+    );
+  }
+});
+
+afterAll(() => cleanupPlannedStacks());
+
+const types = (plan: any) => new Set(plan.resource_changes.map((change: any) => change.type));
+
+describe("every option that changes resources plans on a first deployment", () => {
+  test("the table names a variant for each option, each named variant of this file exists, each variant plans only creations", () => {
+    const namedHere = Object.values(PLANNED_BY)
+      .flatMap((where) => where.split(";").map((part) => part.trim()))
+      .filter((part) => !part.startsWith("terraform-"))
+      .map((part) => part.replace(/ \(.*\)$/, ""));
+    expect(namedHere.filter((name) => !(name in variants))).toEqual([]);
+    expect(Object.keys(variants).filter((name) => !namedHere.includes(name))).toEqual([]);
+    for (const { plan } of Object.values(planned)) {
+      expect(new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")))).toEqual(new Set(["create"]));
+    }
+  });
+
+  test("everything-on: a wildcard certificate validated through one record, a topic, deployment alarms, three zones without IPv6", () => {
+    const { plan } = planned["everything-on"];
+    expect(plannedResource(plan, "aws_acm_certificate.hello_certificate").values.subject_alternative_names.sort()).toEqual([
+      "*.hello.example.com",
+      "hello.example.com",
+    ]);
+    const validation = resourcesOfType(plan, "aws_route53_record").filter((record) => record.address.includes("certificate_validation"));
+    expect(validation.map((record) => record.index)).toEqual(["hello.example.com"]);
+    expect(resourcesOfType(plan, "aws_acm_certificate_validation")).toHaveLength(1);
+    expect(resourcesOfType(plan, "aws_sns_topic_subscription")).toHaveLength(1);
+    expect(plannedResource(plan, "aws_ecs_service.hello_service").values.alarms[0]).toMatchObject({ enable: true, rollback: true });
+    expect(resourcesOfType(plan, "aws_subnet")).toHaveLength(6);
+    expect(resourcesOfType(plan, "aws_nat_gateway")).toHaveLength(1);
+    expect(plannedResource(plan, "aws_lb.hello_load_balancer").values.ip_address_type).toBe("ipv4");
+    expect(types(plan).has("aws_ecs_cluster")).toBe(false);
+    expect(plannedResource(plan, "aws_ecs_task_definition.hello_task").values.execution_role_arn).toBe(EXISTING_ROLE);
+  });
+
+  test("everything-off: no zone, certificate, alarms or stopped-task record; the listener serves the given certificate", () => {
+    const { plan } = planned["everything-off"];
+    for (const type of ["aws_route53_zone", "aws_acm_certificate", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_cloudwatch_log_resource_policy"]) {
+      expect(types(plan).has(type)).toBe(false);
+    }
+    expect(plannedResource(plan, "aws_lb_listener.hello_load_balancer_https_listener").values.certificate_arn).toBe(EXISTING_CERTIFICATE);
+  });
+
+  test("environment: SANs over two zones, rules chunked per AWS's limits, an SNI certificate for the second service, backends calling backends", () => {
+    const { plan } = planned.environment;
+    expect(plannedResource(plan, "aws_acm_certificate.env_web_certificate").values.subject_alternative_names).toHaveLength(4);
+    const validationZones = resourcesOfType(plan, "aws_route53_record")
+      .filter((record) => record.address.startsWith("aws_route53_record.env_web_certificate_validation"))
+      .map((record) => record.index)
+      .sort();
+    expect(validationZones).toEqual(["shop.example.com", "shop.example.org", "www.example.com", "www.example.org"]);
+    const webRules = resourcesOfType(plan, "aws_lb_listener_rule").filter((rule) => rule.address.includes("env_web_listener_rule"));
+    expect(webRules).toHaveLength(4); // 2 chunks of hosts (3 + 1) × 2 chunks of paths (2 + 1)
+    for (const rule of webRules) {
+      const host = rule.values.condition.find((condition: any) => condition.host_header?.length)?.host_header[0].values ?? [];
+      const path = rule.values.condition.find((condition: any) => condition.path_pattern?.length)?.path_pattern[0].values ?? [];
+      expect(host.length + path.length).toBeLessThanOrEqual(5);
+    }
+    expect(plannedResource(plan, "aws_lb_listener_rule.env_blog_listener_rule").values.priority).toBe(100);
+    expect(resourcesOfType(plan, "aws_lb_listener_certificate")).toHaveLength(1);
+    expect(resourcesOfType(plan, "aws_vpc_security_group_ingress_rule").map((rule) => rule.address).filter((address) => address.includes("_calls_")).sort()).toEqual([
+      "aws_vpc_security_group_ingress_rule.env_orders_calls_stock",
+      "aws_vpc_security_group_ingress_rule.env_web_calls_orders",
+    ]);
+  });
+
+  test("environment-certificate: the environment's certificate serves every host; a path-only service needs none", () => {
+    const { plan } = planned["environment-certificate"];
+    expect(types(plan).has("aws_acm_certificate")).toBe(false);
+    expect(plannedResource(plan, "aws_lb_listener.env_load_balancer_https_listener").values.certificate_arn).toBe(EXISTING_CERTIFICATE);
+    expect(resourcesOfType(plan, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.values.alarm_name).sort()).toEqual([
+      "docs-api-target-5xx",
+      "docs-api-unhealthy-targets",
+    ]);
+    expect(plannedResource(plan, "aws_lb_listener_rule.env_api_listener_rule").values.condition).toEqual([
+      expect.objectContaining({ path_pattern: [{ values: ["/api/*"] }] }),
+    ]);
+  });
+});
