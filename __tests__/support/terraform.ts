@@ -17,6 +17,9 @@
  * - `FARGATE_TF_PLUGIN_MIRROR` (a filesystem mirror dir, the parent of `registry.terraform.io`)
  *   makes hashicorp/aws install from that mirror; otherwise the normal registry installation runs.
  *   Either way the harness writes its own CLI config and passes it as TF_CLI_CONFIG_FILE.
+ * - A plan may start from a given state (`priorState`, written as the plan dir's local state file) and
+ *   skip the refresh (`refresh: false`, which would call AWS): how an upgrade is planned offline, see
+ *   prior-state.ts. `providerSchemas()` reads the provider schemas in the shared init dir.
  * - Terraform runs with TF_* and AWS_* variables removed from its environment (no TF_CLI_ARGS,
  *   TF_LOG, TF_DATA_DIR, AWS_PROFILE... from the caller's shell), with checkpoint calls off.
  *   Variable values are passed only as TF_VAR_<name> (never in argv) and are redacted from error
@@ -36,6 +39,15 @@ export interface PlanOptions {
   vars?: Record<string, string>;
   /** A label for the temp dir and error messages. */
   name?: string;
+  /**
+   * A Terraform state (format version 4, as an object or its JSON text) to plan against: written as
+   * the plan dir's local state file before `terraform plan`, so the plan shows the changes from it.
+   */
+  priorState?: object | string;
+  /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
+  refresh?: boolean;
+  /** false: skip `terraform validate` (validateOutput is then ""), to save its seconds on a config already validated. */
+  validate?: boolean;
 }
 
 export interface PlannedStack {
@@ -164,6 +176,46 @@ export async function validateWithBackend(stackDir: string, name = "validate"): 
   return validate.stdout + validate.stderr;
 }
 
+/**
+ * `terraform providers schema -json`, parsed, for the providers a synthesized configuration requires
+ * (its Terraform JSON text; hashicorp/aws when it requires none). Runs in the shared init dir the
+ * plans use (no init of its own) and is cached there and in memory: the provider's schema versions
+ * and attribute types, e.g. `.provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas`.
+ */
+export async function providerSchemas(cdkTfJson = "{}"): Promise<any> {
+  terraformVersion();
+  let json: any;
+  try {
+    json = JSON.parse(cdkTfJson);
+  } catch (error) {
+    throw new Error(`providerSchemas: the configuration is not valid JSON: ${(error as Error).message}`);
+  }
+  const requiredProviders: Record<string, any> = {};
+  for (const block of asArray(json?.terraform)) {
+    for (const providers of asArray(block?.required_providers)) Object.assign(requiredProviders, providers);
+  }
+  if (Object.keys(requiredProviders).length === 0) requiredProviders.aws = { source: "hashicorp/aws" };
+  const cliConfigFile = writeCliConfig();
+  const init = await sharedInit(requiredProviders, cliConfigFile);
+  let pending = schemaCache.get(init.dir);
+  if (!pending) {
+    pending = (async () => {
+      const cached = path.join(init.dir, "providers-schema.json");
+      let text = readIfExists(cached);
+      if (text === undefined) {
+        const env = terraformEnv(cliConfigFile);
+        text = (await runTerraform(["providers", "schema", "-json"], init.dir, env, { label: "providers schema", secrets: [] })).stdout;
+        JSON.parse(text); // only a complete answer is cached
+        writeAtomically(cached, text);
+      }
+      return JSON.parse(text);
+    })();
+    schemaCache.set(init.dir, pending);
+    pending.catch(() => schemaCache.delete(init.dir));
+  }
+  return pending;
+}
+
 /** Removes a planned stack's temp dir. */
 export function removePlannedStack(planned: PlannedStack): void {
   fs.rmSync(planned.dir, { recursive: true, force: true });
@@ -284,6 +336,7 @@ export function readPlanFileEntries(planFile: string): Map<string, Buffer> {
 let cachedVersion: string | undefined;
 const sharedInits = new Map<string, Promise<{ dir: string; ms: number }>>();
 const plannedDirs = new Set<string>();
+const schemaCache = new Map<string, Promise<any>>();
 let sweptOldPlanDirs = false;
 
 async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStack> {
@@ -295,7 +348,12 @@ async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStac
       if (typeof vars[name] !== "string") throw new Error(`${label}: variable "${name}" must be given as a string`);
     }
     const secrets = Object.values(vars).filter((value) => value.length >= 3); // shorter ones: not worth redacting
-    return await validateAndPlan(dir, label, vars, secrets);
+    if (options.priorState !== undefined) {
+      const state = typeof options.priorState === "string" ? options.priorState : JSON.stringify(options.priorState, null, 2);
+      if (JSON.parse(state)?.version !== 4) throw new Error(`${label}: priorState must be a Terraform state of format version 4`);
+      fs.writeFileSync(path.join(dir, LOCAL_STATE), state);
+    }
+    return await validateAndPlan(dir, label, vars, secrets, options);
   } catch (error) {
     // A failing terraform command leaves its dir for inspection (its path is in the message);
     // a failure before any of them ran (no Terraform, failed init...) leaves nothing worth keeping.
@@ -309,6 +367,7 @@ async function validateAndPlan(
   label: string,
   vars: Record<string, string>,
   secrets: string[],
+  options: PlanOptions = {},
 ): Promise<PlannedStack> {
   terraformVersion();
   const config = readStackConfig(dir);
@@ -329,10 +388,15 @@ async function validateAndPlan(
 
   const timings = { init: initMs, validate: 0, plan: 0, show: 0 };
   let started = Date.now();
-  const validate = await runTerraform(["validate", "-no-color"], dir, env, { label, secrets });
+  const validate =
+    options.validate === false
+      ? { stdout: "", stderr: "" }
+      : await runTerraform(["validate", "-no-color"], dir, env, { label, secrets });
   timings.validate = Date.now() - started;
   started = Date.now();
-  const plan = await runTerraform(["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`], dir, planEnv, {
+  const planArgs = ["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`];
+  if (options.refresh === false) planArgs.push("-refresh=false");
+  const plan = await runTerraform(planArgs, dir, planEnv, {
     label,
     secrets,
   });

@@ -1,0 +1,266 @@
+/**
+ * Upgrading from the previous release: a user who deployed v0.1.0's default app (hello-dev, hello-prod)
+ * and runs the current code's `cdktf deploy` must lose no resource: nothing destroyed, nothing replaced.
+ *
+ * The current app's synthesized stacks are planned by the real Terraform and AWS provider, offline,
+ * against a state standing for v0.1.0 applied (__tests__/fixtures/upgrade/hello-<env>.v0.1.0.tfstate.json,
+ * built from v0.1.0's synthesized JSON by scripts/upgrade-prior-state.ts, see support/prior-state.ts),
+ * with -refresh=false. The prod state is re-checked here: v0.1.0's own configuration plans no change
+ * against it (the script checked both states so when it wrote them; FARGATE_UPGRADE_RECHECK=all re-checks
+ * dev's too, one more plan). A control plan (the current JSON with a `moved` block dropped and a
+ * security group renamed) shows that the checks do catch a destroy and a replace.
+ * The plans (4, ~15 s of CPU each) run side by side.
+ */
+import { existsSync, readFileSync, rmSync } from "fs";
+import { join } from "path";
+import { runAppCommand } from "./support/app-command";
+import { pendingChanges, planAgainstState } from "./support/prior-state";
+import { PlannedStack, cleanupPlannedStacks } from "./support/terraform";
+
+jest.setTimeout(300_000);
+
+const RELEASE = "v0.1.0";
+const FIXTURES = join(__dirname, "fixtures", "upgrade");
+const ENVIRONMENTS = ["prod", "dev"] as const;
+type Environment = (typeof ENVIRONMENTS)[number];
+const RECHECKED: readonly Environment[] = process.env.FARGATE_UPGRADE_RECHECK === "all" ? ENVIRONMENTS : ["prod"];
+// The ephemeral variable goes to SSM through a write-only argument: in no plan or state.
+const VARS = { password: "upgrade-test-password" };
+
+interface Upgrade {
+  priorState: any;
+  oldPlan?: PlannedStack; // v0.1.0's configuration against its state: the state's re-check
+  newPlan: PlannedStack; // the current configuration against v0.1.0's state: the upgrade
+}
+
+let outdir: string;
+const upgrades = {} as Record<Environment, Upgrade>;
+let control: { plan: PlannedStack; droppedMove: { from: string; to: string }; renamedGroup: string };
+let setupMs = 0;
+let planCount = 0;
+
+beforeAll(async () => {
+  const started = Date.now();
+  outdir = runAppCommand({ TF_VAR_password: VARS.password });
+  const jobs: Promise<void>[] = [];
+  for (const environment of ENVIRONMENTS) {
+    const stateFile = join(FIXTURES, `hello-${environment}.${RELEASE}.tfstate.json`);
+    if (!existsSync(stateFile)) {
+      throw new Error(
+        `${stateFile} is missing: build it with ` +
+          "`FARGATE_TF_PLUGIN_MIRROR=/opt/tf-plugins node -r ./scripts/ts-require.js scripts/upgrade-prior-state.ts`",
+      );
+    }
+    const priorState = JSON.parse(readFileSync(stateFile, "utf8"));
+    const oldJson = readFileSync(join(FIXTURES, `hello-${environment}.${RELEASE}.tf.json`), "utf8");
+    const newJson = readFileSync(join(outdir, "stacks", `hello-${environment}`, "cdk.tf.json"), "utf8");
+    const upgrade = { priorState } as Upgrade;
+    upgrades[environment] = upgrade;
+    // The plans run side by side: each spends most of its time loading the provider.
+    jobs.push(
+      planAgainstState(newJson, priorState, { vars: VARS, name: `upgrade-new-${environment}` }).then((plan) => {
+        upgrade.newPlan = plan;
+      }),
+    );
+    if (RECHECKED.includes(environment)) {
+      jobs.push(
+        planAgainstState(oldJson, priorState, { vars: VARS, name: `upgrade-old-${environment}` }).then((plan) => {
+          upgrade.oldPlan = plan;
+        }),
+      );
+    }
+    if (environment === "prod") {
+      const { json, droppedMove, renamedGroup } = breakUpgrade(newJson);
+      jobs.push(
+        planAgainstState(json, priorState, { vars: VARS, name: "upgrade-control" }).then((plan) => {
+          control = { plan, droppedMove, renamedGroup };
+        }),
+      );
+    }
+  }
+  planCount = jobs.length;
+  const failed = (await Promise.allSettled(jobs)).filter((job): job is PromiseRejectedResult => job.status === "rejected");
+  if (failed.length) throw failed[0].reason;
+  setupMs = Date.now() - started;
+});
+
+afterAll(() => {
+  cleanupPlannedStacks();
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+/** The current JSON with a `moved` block dropped (the target group's if there is one) and a security group renamed. */
+function breakUpgrade(newJson: string) {
+  const config = JSON.parse(newJson);
+  const moves: { from: string; to: string }[] = config.moved ?? [];
+  if (moves.length === 0) throw new Error("the current configuration has no moved block to drop");
+  const dropped = moves.find((move) => move.from.startsWith("aws_lb_target_group.")) ?? moves[0];
+  config.moved = moves.filter((move) => move !== dropped);
+  const groups = config.resource?.aws_security_group ?? {};
+  const groupName = Object.keys(groups).sort()[0];
+  if (!groupName) throw new Error("the current configuration has no aws_security_group to rename");
+  groups[groupName].name = `${groups[groupName].name}-renamed`; // `name` forces a new security group
+  return { json: JSON.stringify(config), droppedMove: dropped, renamedGroup: `aws_security_group.${groupName}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a plan
+// ---------------------------------------------------------------------------------------------
+
+/** "default_action[0].type" for Terraform's ["default_action", 0, "type"]. */
+function formatPath(path: (string | number)[]): string {
+  return path.map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? step : `.${step}`)).join("");
+}
+
+function describeChange(change: any): string {
+  let text = `${change.address} (${change.change.actions.join(",")})`;
+  if (change.previous_address) text += ` moved from ${change.previous_address}`;
+  if (change.action_reason) text += ` [${change.action_reason}]`;
+  if (change.change.replace_paths?.length) {
+    text += `, replaced because of: ${change.change.replace_paths.map(formatPath).join(", ")}`;
+  }
+  return text;
+}
+
+interface Summary {
+  /** Destroys and replaces: every change whose actions include "delete", with what forces it. */
+  destroyed: string[];
+  updates: string[];
+  creates: string[];
+  moved: { address: string; from: string; actions: string }[];
+}
+
+function summarize(plan: any): Summary {
+  const changes: any[] = plan.resource_changes ?? [];
+  const withAction = (action: string) =>
+    changes.filter((change) => change.change.actions.join() === action).map((change) => change.address);
+  return {
+    destroyed: changes.filter((change) => change.change.actions.includes("delete")).map(describeChange),
+    updates: withAction("update"),
+    creates: withAction("create"),
+    moved: changes
+      .filter((change) => change.previous_address)
+      .map((change) => ({ address: change.address, from: change.previous_address, actions: change.change.actions.join(",") })),
+  };
+}
+
+function report(environment: string, summary: Summary): string {
+  const list = (items: string[]) => (items.length ? items.map((item) => `\n    ${item}`).join("") : " none");
+  return (
+    `upgrading hello-${environment} from ${RELEASE}:` +
+    `\n  destroys or replaces:${list(summary.destroyed)}` +
+    `\n  updates in place:${list(summary.updates)}` +
+    `\n  creates:${list(summary.creates)}` +
+    `\n  moves:${list(summary.moved.map((move) => `${move.from} -> ${move.address} (${move.actions})`))}`
+  );
+}
+
+/** The state's instance addresses: aws_x.y, aws_x.y["key"]. */
+function stateAddresses(state: any): string[] {
+  return state.resources.flatMap((resource: any) =>
+    resource.instances.map((instance: any) => {
+      const key = instance.index_key;
+      const base = `${resource.type}.${resource.name}`;
+      return key === undefined ? base : `${base}[${typeof key === "string" ? JSON.stringify(key) : key}]`;
+    }),
+  );
+}
+
+/** The old addresses the plan does not keep: neither planned (other than deleted) at that address nor moved from it. */
+function lostAddresses(plan: any, state: any): string[] {
+  const changes: any[] = plan.resource_changes ?? [];
+  return stateAddresses(state).filter(
+    (address) =>
+      !changes.some(
+        (change) =>
+          (change.previous_address === address || (change.address === address && !change.previous_address)) &&
+          !change.change.actions.includes("delete"),
+      ),
+  );
+}
+
+const change = (plan: any, address: string) => {
+  const found = (plan.resource_changes ?? []).find((item: any) => item.address === address);
+  if (!found) throw new Error(`no ${address} in the plan: ${plan.resource_changes.map((item: any) => item.address).join(", ")}`);
+  return found;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+describe.each(ENVIRONMENTS)(`upgrading hello-%s from ${RELEASE}`, (environment) => {
+  const upgrade = () => upgrades[environment];
+
+  (RECHECKED.includes(environment) ? test : test.skip)(
+    `the ${RELEASE} state is faithful: ${RELEASE}'s configuration plans no change at all against it`,
+    () => {
+      const { plan } = upgrade().oldPlan!;
+      expect(pendingChanges(plan)).toEqual([]);
+      expect(plan.resource_changes.map((item: any) => item.address).sort()).toEqual(stateAddresses(upgrade().priorState).sort());
+    },
+  );
+
+  test("destroys nothing and replaces nothing", () => {
+    const summary = summarize(upgrade().newPlan.plan);
+    console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans side by side: ${setupMs} ms)`);
+    if (summary.destroyed.length > 0) throw new Error(report(environment, summary));
+    expect(summary.destroyed).toEqual([]);
+  });
+
+  test("keeps every resource: each old address is still planned, or is the previous_address of a moved one", () => {
+    expect(lostAddresses(upgrade().newPlan.plan, upgrade().priorState)).toEqual([]);
+  });
+
+  test("moved resources keep their object: previous_address set, no-op or in-place update", () => {
+    const { moved } = summarize(upgrade().newPlan.plan);
+    expect(moved).toContainEqual({
+      address: "aws_lb_target_group.hello_target_group",
+      from: "aws_lb_target_group.hello_load_balancer_target_group",
+      actions: expect.stringMatching(/^(no-op|update)$/),
+    });
+    for (const move of moved) expect(`${move.address}: ${move.actions}`).toMatch(/: (no-op|update)$/);
+    // each moved block of the configuration was applied to a resource of the state
+    const movedBlocks = JSON.parse(readFileSync(join(outdir, "stacks", `hello-${environment}`, "cdk.tf.json"), "utf8")).moved ?? [];
+    expect(moved.map((move) => `${move.from} -> ${move.address}`).sort()).toEqual(
+      movedBlocks.map((block: any) => `${block.from} -> ${block.to}`).sort(),
+    );
+  });
+
+  test("the HTTPS listener is updated in place: its default action becomes a 404; a listener rule forwards to the same target group", () => {
+    const plan = upgrade().newPlan.plan;
+    const listener = change(plan, "aws_lb_listener.hello_load_balancer_https_listener");
+    expect(listener.change.actions).toEqual(["update"]);
+    expect(listener.change.before.default_action[0].type).toBe("forward");
+    expect(listener.change.after.default_action[0]).toMatchObject({
+      type: "fixed-response",
+      fixed_response: [expect.objectContaining({ status_code: "404" })],
+    });
+
+    const rules = plan.resource_changes.filter((item: any) => item.type === "aws_lb_listener_rule");
+    expect(rules.map((rule: any) => rule.change.actions)).toEqual([["create"]]);
+    const targetGroup = change(plan, "aws_lb_target_group.hello_target_group");
+    // the new rule hangs on the existing listener and forwards to the existing (moved) target group
+    expect(rules[0].change.after.listener_arn).toBe(listener.change.before.arn);
+    expect(rules[0].change.after.action[0]).toMatchObject({ type: "forward", target_group_arn: targetGroup.change.before.arn });
+  });
+});
+
+describe("control: the same checks catch a destroy and a replace", () => {
+  test(`the current JSON without a moved block, and with a security group renamed, plans deletes`, () => {
+    const plan = control.plan.plan;
+    const summary = summarize(plan);
+    console.log(`control, what the "destroys nothing" test would report:\n${report("prod", summary)}`);
+    const { from, to } = control.droppedMove;
+    expect(change(plan, from).change.actions).toEqual(["delete"]);
+    expect(change(plan, to).change.actions).toEqual(["create"]);
+    const group = change(plan, control.renamedGroup);
+    expect([["delete", "create"], ["create", "delete"]]).toContainEqual(group.change.actions);
+    expect(group.change.replace_paths).toContainEqual(["name"]);
+    expect(summary.destroyed).toEqual(
+      expect.arrayContaining([`${from} (delete) [delete_because_no_resource_config]`, expect.stringContaining(`${control.renamedGroup} (`)]),
+    );
+    expect(summary.destroyed.find((line) => line.startsWith(`${control.renamedGroup} (`))).toContain("replaced because of: name");
+    expect(lostAddresses(plan, upgrades.prod.priorState)).toEqual(expect.arrayContaining([from, control.renamedGroup]));
+  });
+});
