@@ -187,14 +187,14 @@ test("a service calling two backends is admitted by each, on each one's port", (
 });
 
 describe("calls across environments", () => {
-  test("a backend of another environment in calls is refused, naming the caller's environment", () => {
+  test("a backend of another environment in calls is refused, naming both environments", () => {
     const errors = synthErrors((stack) => {
       const staging = newEnvironment(stack, "staging", "platform-staging");
       const orders = newBackend(staging, "orders");
       new WebService(newEnvironment(stack), "shop", { image: IMAGE, hosts: ["shop.example.com"], calls: [orders] });
     });
     expect(errors).toEqual([
-      '[test/platform/shop] calls is "orders": Service Connect reaches services of the same environment (platform-prod). Fix: declare the backend in this service\'s environment',
+      '[test/platform/shop] calls is "orders": Service Connect reaches services of the same environment, and it is in platform-staging, this service in platform-prod. Fix: declare the backend in this service\'s environment',
     ]);
   });
 

@@ -122,7 +122,9 @@ describe("route overlaps between services of one environment", () => {
       shop: { hosts: ["shop.example.com"], priority: 1 },
       admin: { hosts: ["shop.example.com"], paths: ["/admin/*"], priority: 2 },
     });
-    expect(errors).toEqual([expect.stringMatching(/^\[test\/platform\] routes: services "shop" and "admin" .*shop\.example\.com/)]);
+    expect(errors).toEqual([
+      '[test/platform] routes: service "shop"\'s rule (priority 1) is evaluated before "admin"\'s (priority 2) and matches every request that one does, so "admin" gets none. Fix: give "admin" the lower priority, or leave `priority` unset on both',
+    ]);
   });
 
   test("the nearest good: explicit priorities that keep the path's rule before the host-only rule synthesize", () => {

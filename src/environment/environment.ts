@@ -141,7 +141,8 @@ export class Environment extends Construct {
       });
       this.node.addValidation({
         validate: () =>
-          this.certificateArns.length
+          // A service whose hosts claimed no certificate (a host in no zone) has reported that already.
+          this.certificateArns.length || this.hostOwners.size
             ? []
             : [
                 "certificate: the HTTPS listener needs a certificate, and no web service has a host name and the environment no `certificate`. " +

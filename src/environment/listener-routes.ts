@@ -57,6 +57,14 @@ export class ListenerRoutes {
               `Fix: set \`priority\` on one of them to a number from 1 to ${MAX_PRIORITY} that no other service uses`,
           );
         }
+        const [first, second] = route.priority < other.priority ? [route, other] : [other, route];
+        if (kindOf(first) !== kindOf(second) && covers(first, second)) {
+          problems.push(
+            `routes: service "${first.service}"'s rule (priority ${first.priority}) is evaluated before "${second.service}"'s (priority ${second.priority}) ` +
+              `and matches every request that one does, so "${second.service}" gets none. Fix: give "${second.service}" the lower priority, or leave \`priority\` unset on both`,
+          );
+          continue;
+        }
         const overlap = overlapOf(route, other);
         if (overlap) {
           problems.push(
@@ -70,17 +78,33 @@ export class ListenerRoutes {
   }
 }
 
+/** Whether `wider` matches every request `narrower` does, so that evaluated first it leaves `narrower` nothing. */
+function covers(wider: Route, narrower: Route): boolean {
+  const hosts = !wider.hosts.length || (narrower.hosts.length > 0 && narrower.hosts.every((host) => wider.hosts.includes(host)));
+  const paths =
+    !wider.paths.length ||
+    (narrower.paths.length > 0 && narrower.paths.every((path) => wider.paths.some((pattern) => patternCovers(pattern, path))));
+  return hosts && paths;
+}
+
+/** Whether `pattern` matches every path `other` does: the same pattern, or a prefix ending in `*`. */
+function patternCovers(pattern: string, other: string): boolean {
+  return pattern === other || (pattern.endsWith("*") && !pattern.slice(0, -1).includes("*") && !pattern.includes("?") && other.startsWith(pattern.slice(0, -1)));
+}
+
+function kindOf(route: Route): number {
+  return route.hosts.length && route.paths.length ? BANDS.hostAndPath : route.paths.length ? BANDS.pathOnly : BANDS.hostOnly;
+}
+
 function derivedPriority(route: Route): number {
-  const band = route.hosts.length && route.paths.length ? BANDS.hostAndPath : route.paths.length ? BANDS.pathOnly : BANDS.hostOnly;
+  const band = kindOf(route);
   const hash = createHash("sha256").update(`${route.service}#${route.index}`).digest().readUInt32BE(0);
   return band * BAND_SIZE + (hash % BAND_SIZE) + 1;
 }
 
 /** What two routes of the same kind both match, described; undefined when no request matches both. */
 function overlapOf(a: Route, b: Route): string | undefined {
-  if (Boolean(a.hosts.length) !== Boolean(b.hosts.length) || Boolean(a.paths.length) !== Boolean(b.paths.length)) {
-    return undefined; // different bands: the more specific rule is evaluated first, by design
-  }
+  if (kindOf(a) !== kindOf(b)) return undefined; // the more specific rule is evaluated first (checked by `covers`)
   const hosts = a.hosts.length ? a.hosts.filter((host) => b.hosts.includes(host)) : ["any host"];
   if (hosts.length === 0) return undefined;
   if (!a.paths.length) return `host ${hosts.join(", ")}`;

@@ -136,15 +136,17 @@ export abstract class ServiceBase extends Construct {
     super(environment, id);
     this.props = props;
     this.environment = environment;
-    this.name = props.name ?? id;
-    if (!SERVICE_NAME.test(this.name)) {
+    const name = props.name ?? id;
+    if (!SERVICE_NAME.test(name)) {
       reportInvalid(this, {
         field: "name",
-        value: this.name,
+        value: name,
         allowed: "2 to 32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen",
         fix: "choose a short name such as \"web\" or \"orders-api\"",
       });
     }
+    // An invalid name is reported once, here; what is derived from it gets a valid stand-in.
+    this.name = SERVICE_NAME.test(name) ? name : "invalid-name";
     const resourceName = props.resourceName ?? `${environment.name}-${this.name}`;
     if (!RESOURCE_NAME.test(resourceName)) {
       reportInvalid(this, {
@@ -208,7 +210,7 @@ export abstract class ServiceBase extends Construct {
         reportInvalid(this, {
           field: "calls",
           value: backend.name,
-          allowed: `Service Connect reaches services of the same environment (${environment.name})`,
+          allowed: `Service Connect reaches services of the same environment, and it is in ${backend.environment.name}, this service in ${environment.name}`,
           fix: "declare the backend in this service's environment",
         });
       }

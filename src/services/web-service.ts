@@ -117,9 +117,8 @@ export class WebService extends ServiceBase {
       const [first, ...others] = [...zones.keys()];
       this.certificate = new Certificate(this, "certificate", {
         domainName: first,
-        alternativeNames: others,
+        alternativeNames: [...others, ...(props.wildcardCertificate ? [...zones.keys()].map((host) => `*.${host}`) : [])],
         zone: [...new Set(zones.values())],
-        wildcard: props.wildcardCertificate,
       });
       environment.serveCertificate(this, this.certificate.certificateArn);
     }
