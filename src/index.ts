@@ -3,6 +3,8 @@ export * from "./app/environments";
 export * from "./app/fargate-stack";
 export * from "./app/state-backend";
 export * from "./app/terraform-ignore";
+// Synth checks.
+export * from "./checks/unknown-props";
 // What services in one environment share.
 export * from "./environment/alert-topic";
 export * from "./environment/alias-records";
