@@ -2,6 +2,7 @@
 export * from "./app/environments";
 export * from "./app/fargate-stack";
 export * from "./app/state-backend";
+export * from "./app/synthesize";
 export * from "./app/terraform-ignore";
 // Synth checks.
 export * from "./checks/unknown-props";
