@@ -1,9 +1,10 @@
-import { rmSync } from "fs";
+import { readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { Environment, FargateStack, WebService } from "../src";
 import { reviewPlan } from "../src/cli/review/review";
 import { runAppCommand } from "./support/app-command";
+import { decodeJsonencode } from "./support/synth";
 import {
   PlannedStack,
   cleanupPlannedStacks,
@@ -17,7 +18,7 @@ import {
 
 jest.setTimeout(300_000);
 
-const SECRET = "canary-platform-5e2f77-orders-db";
+const SECRET = "canary-platform-5e2f77-session";
 
 let outdir: string;
 let planned: PlannedStack;
@@ -25,7 +26,7 @@ let plan: any;
 
 beforeAll(async () => {
   outdir = runAppCommand({}, "examples/platform.ts");
-  planned = await planStack(join(outdir, "stacks", "platform-prod"), { vars: { database_password: SECRET }, name: "platform" });
+  planned = await planStack(join(outdir, "stacks", "platform-prod"), { vars: { session_secret: SECRET }, name: "platform" });
   plan = planned.plan;
 });
 
@@ -35,8 +36,9 @@ afterAll(() => {
 });
 
 const values = (address: string) => plannedResource(plan, address).values;
+const synthesized = () => JSON.parse(readFileSync(join(outdir, "stacks", "platform-prod", "cdk.tf.json"), "utf8"));
 
-describe("examples/platform.ts, planned offline by Terraform: one environment, three services", () => {
+describe("examples/platform.ts, planned offline by Terraform: one environment, many workloads", () => {
   test("validates, and plans only creations", () => {
     expect(planned.validateOutput).toContain("The configuration is valid");
     expect(new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")))).toEqual(new Set(["create"]));
@@ -49,13 +51,21 @@ describe("examples/platform.ts, planned offline by Terraform: one environment, t
     expect(resourcesOfType(plan, "aws_lb_listener")).toHaveLength(2);
   });
 
-  test("three ECS services, each with its own task definition and security group", () => {
+  test("four ECS services and two tasks run outside a service, each with its own task definition", () => {
     expect(resourcesOfType(plan, "aws_ecs_service").map((service) => service.values.name).sort()).toEqual([
       "platform-prod-admin",
       "platform-prod-orders",
       "platform-prod-shop",
+      "platform-prod-worker",
     ]);
-    expect(resourcesOfType(plan, "aws_ecs_task_definition")).toHaveLength(3);
+    expect(resourcesOfType(plan, "aws_ecs_task_definition").map((task) => task.values.family).sort()).toEqual([
+      "platform-prod-admin",
+      "platform-prod-migrate",
+      "platform-prod-nightly-report",
+      "platform-prod-orders",
+      "platform-prod-shop",
+      "platform-prod-worker",
+    ]);
   });
 
   test("host-header and path-pattern listener rules with unique priorities, each forwarding to its service's target group", () => {
@@ -127,8 +137,146 @@ describe("examples/platform.ts, planned offline by Terraform: one environment, t
     expect(resourcesOfType(plan, "aws_cloudwatch_event_rule")).toHaveLength(1);
   });
 
-  test("the orders secret's value is nowhere in the plan or its files", () => {
+  test("the session secret's value is nowhere in the plan or its files", () => {
     expect(whereTextAppears(planned, SECRET)).toEqual([]);
+  });
+});
+
+describe("examples/platform.ts: workers, schedules, one-off tasks, autoscaling, Spot, richer containers", () => {
+  const container = (family: string, name: string) =>
+    decodeJsonencode(configurationResource(plan, `aws_ecs_task_definition.platform_${family}_task`).expressions.container_definitions.constant_value).find(
+      (definition: any) => definition.name === name,
+    );
+  const policyOf = (address: string) => decodeJsonencode(configurationResource(plan, address).expressions.policy.constant_value);
+
+  test("the shop autoscales on CPU and requests per target; Terraform leaves its desired_count to the scaler", () => {
+    expect(values("aws_appautoscaling_target.platform_shop_auto_scaling")).toMatchObject({
+      service_namespace: "ecs",
+      scalable_dimension: "ecs:service:DesiredCount",
+      min_capacity: 2,
+      max_capacity: 10,
+    });
+    const policies = resourcesOfType(plan, "aws_appautoscaling_policy").filter((policy) => policy.address.includes("platform_shop_"));
+    expect(policies.map((policy) => policy.values.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).sort()).toEqual([
+      "ALBRequestCountPerTarget",
+      "ECSServiceAverageCPUUtilization",
+    ]);
+    expect(values("aws_ecs_service.platform_shop_service").desired_count).toBe(2);
+    expect(synthesized().resource.aws_ecs_service.platform_shop_service.lifecycle.ignore_changes).toEqual(["desired_count"]);
+    expect(synthesized().resource.aws_ecs_service.platform_admin_service.lifecycle.ignore_changes).toBeUndefined();
+  });
+
+  test("the worker: no load balancer, on FARGATE_SPOT with an on-demand base, scaling on its queue's backlog per task", () => {
+    const worker = values("aws_ecs_service.platform_worker_service");
+    expect(worker.load_balancer).toEqual([]);
+    expect(synthesized().resource.aws_ecs_service.platform_worker_service).not.toHaveProperty("launch_type");
+    expect(worker.capacity_provider_strategy).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ capacity_provider: "FARGATE", base: 1, weight: 1 }),
+        expect.objectContaining({ capacity_provider: "FARGATE_SPOT", weight: 3 }),
+      ]),
+    );
+    const backlog = values("aws_appautoscaling_policy.platform_worker_auto_scaling_backlog").target_tracking_scaling_policy_configuration[0];
+    expect(backlog.target_value).toBe(50);
+    const metrics = Object.fromEntries(backlog.customized_metric_specification[0].metrics.map((metric: any) => [metric.id, metric]));
+    expect(Object.keys(metrics).sort()).toEqual(["backlog", "tasks", "visible"]);
+    expect(metrics.visible.metric_stat[0].metric[0]).toMatchObject({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible" });
+    expect(metrics.tasks.metric_stat[0].metric[0]).toMatchObject({ namespace: "ECS/ContainerInsights", metric_name: "RunningTaskCount" });
+    expect(metrics.backlog).toMatchObject({ expression: "visible / IF(tasks > 0, tasks, 1)", return_data: true });
+    expect(container("worker", "platform-prod-worker").portMappings).toBeUndefined();
+    const taskRole = policyOf("aws_iam_role_policy.platform_worker_task_role_policy");
+    expect(taskRole.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Sid: "ConsumeQueues", Resource: ["${aws_sqs_queue.platform_jobs.arn}"] }),
+        expect.objectContaining({ Sid: "MountFileSystems", Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] }),
+      ]),
+    );
+  });
+
+  test("an EFS volume: encrypted in transit, through the access point, authorized by IAM, the mount targets admitting the worker", () => {
+    const volume = values("aws_ecs_task_definition.platform_worker_task").volume;
+    expect(volume).toEqual([
+      expect.objectContaining({
+        name: "efs-1",
+        efs_volume_configuration: [expect.objectContaining({ transit_encryption: "ENABLED", authorization_config: [expect.objectContaining({ iam: "ENABLED" })] })],
+      }),
+    ]);
+    expect(container("worker", "platform-prod-worker").mountPoints).toEqual([{ sourceVolume: "efs-1", containerPath: "/data", readOnly: false }]);
+    expect(values("aws_efs_file_system.platform_uploads").encrypted).toBe(true);
+    expect(resourcesOfType(plan, "aws_efs_mount_target")).toHaveLength(2);
+    const nfs = resourcesOfType(plan, "aws_vpc_security_group_ingress_rule").filter((rule) => rule.values.from_port === 2049);
+    expect(nfs.map((rule) => rule.address).sort()).toEqual([
+      "aws_vpc_security_group_ingress_rule.platform_nightly_report_file_system_access_1",
+      "aws_vpc_security_group_ingress_rule.platform_worker_file_system_access_1",
+    ]);
+  });
+
+  test("a nightly schedule runs the report task in the private subnets; its role runs that family only and passes its two roles", () => {
+    const schedule = values("aws_scheduler_schedule.platform_nightly_report_schedule");
+    expect(schedule).toMatchObject({ schedule_expression: "cron(0 3 * * ? *)", schedule_expression_timezone: "Europe/Paris" });
+    expect(schedule.target[0].ecs_parameters[0]).toMatchObject({ launch_type: "FARGATE" });
+    expect(schedule.target[0].retry_policy[0]).toMatchObject({ maximum_retry_attempts: 2 });
+    const policy = policyOf("aws_iam_role_policy.platform_nightly_report_scheduler_role_policy");
+    expect(policy.Statement).toEqual([
+      { Sid: "RunTheTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: ["${aws_ecs_task_definition.platform_nightly_report_task.arn_without_revision}:*"] },
+      {
+        Sid: "PassTheTaskRoles",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: ["${aws_iam_role.platform_nightly_report_task_execution_role.arn}", "${aws_iam_role.platform_nightly_report_task_role.arn}"],
+      },
+      { Sid: "RecordFailedRuns", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["${aws_sqs_queue.platform_nightly_report_failed_runs.arn}"] },
+    ]);
+    expect(values("aws_cloudwatch_metric_alarm.platform_nightly_report_failed_runs_alarm")).toMatchObject({ namespace: "AWS/SQS", threshold: 0 });
+    const pattern = decodeJsonencode(configurationResource(plan, "aws_cloudwatch_event_rule.platform_stopped_tasks").expressions.event_pattern.constant_value);
+    expect(pattern.detail.group).toEqual(expect.arrayContaining(["family:platform-prod-nightly-report", "family:platform-prod-migrate", "service:platform-prod-worker"]));
+  });
+
+  test("the migration is a one-off task with its run output for npm run task", () => {
+    const output = synthesized().output.platform_migrate_run_task.value;
+    expect(output).toMatchObject({ name: "migrate", container: "platform-prod-migrate", log_stream_prefix: "platform-prod-migrate", region: "eu-west-1" });
+    expect(resourcesOfType(plan, "aws_ecs_service").some((service) => service.values.name === "platform-prod-migrate")).toBe(false);
+  });
+
+  test("the shop's app waits for its OpenTelemetry sidecar to be healthy", () => {
+    expect(container("shop", "platform-prod-shop").dependsOn).toEqual([{ containerName: "otel-collector", condition: "HEALTHY" }]);
+    expect(container("shop", "otel-collector")).toMatchObject({ essential: true, healthCheck: expect.objectContaining({ command: ["/healthcheck"] }) });
+  });
+
+  test("the admin app: read-only root file system with scratch volumes where nginx writes, and ECS Exec", () => {
+    const admin = container("admin", "platform-prod-admin");
+    expect(admin.readonlyRootFilesystem).toBe(true);
+    expect(admin.mountPoints).toEqual([
+      { sourceVolume: "scratch-1", containerPath: "/var/cache/nginx", readOnly: false },
+      { sourceVolume: "scratch-2", containerPath: "/var/run", readOnly: false },
+    ]);
+    expect(values("aws_ecs_task_definition.platform_admin_task").volume.map((volume: any) => volume.name).sort()).toEqual(["scratch-1", "scratch-2"]);
+    expect(values("aws_ecs_service.platform_admin_service").enable_execute_command).toBe(true);
+    expect(policyOf("aws_iam_role_policy.platform_admin_task_role_policy").Statement).toEqual([
+      expect.objectContaining({ Sid: "ExecuteCommand", Resource: ["*"] }),
+    ]);
+  });
+
+  test("a Secrets Manager secret's JSON key in the orders container, its execution role reading exactly that secret", () => {
+    expect(container("orders", "platform-prod-orders").secrets).toEqual([
+      { name: "DATABASE_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-prod/orders-db-AbCdEf:password::" },
+    ]);
+    expect(policyOf("aws_iam_role_policy.platform_orders_task_execution_role_policy").Statement).toEqual(
+      expect.arrayContaining([
+        { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:platform-prod/orders-db-AbCdEf"] },
+      ]),
+    );
+  });
+
+  test("no IAM statement has a * resource but ECS Exec's Session Manager channels, which have no resource-level permissions", () => {
+    const wildcards = Object.keys(synthesized().resource.aws_iam_role_policy).flatMap((name) =>
+      policyOf(`aws_iam_role_policy.${name}`)
+        .Statement.filter((statement: any) => statement.Resource.includes("*"))
+        .map((statement: any) => `${name}: ${statement.Action.join(",")}`),
+    );
+    expect(wildcards).toEqual([
+      "platform_admin_task_role_policy: ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel",
+    ]);
   });
 });
 

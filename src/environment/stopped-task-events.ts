@@ -39,7 +39,7 @@ export class StoppedTaskEvents extends Construct {
   public readonly logGroup: LogGroup;
   /** Name of the log group, known at synth (for messages). */
   public readonly logGroupName: string;
-  /** ECS task groups watched: `service:<name>` for a service. */
+  /** ECS task groups watched: `service:<name>` for a service, `family:<family>` for tasks run alone. */
   private readonly groups: string[] = [];
 
   constructor(scope: Construct, id: string, props: StoppedTaskEventsProps) {
@@ -91,6 +91,11 @@ export class StoppedTaskEvents extends Construct {
   /** Watches the tasks of the ECS service `serviceName`. */
   watchService(serviceName: string): void {
     this.groups.push(`service:${serviceName}`);
+  }
+
+  /** Watches the tasks of a task definition family run outside a service (a schedule, a one-off run). */
+  watchFamily(family: string): void {
+    this.groups.push(`family:${family}`);
   }
 }
 

@@ -8,10 +8,12 @@ import { ICluster } from "../environment/cluster";
 import { INetwork } from "../environment/network";
 import { LoadBalancer } from "../environment/load-balancer";
 import { FargateTaskDefinition } from "../task/task-definition";
+import { taskSecurityGroup } from "../task/task-security-group";
 import { MAIN_RESOURCE_ID } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { StoppedTaskEvents } from "../environment/stopped-task-events";
 import { TargetGroup } from "./target-group";
+import { CapacityProviders, capacityProviderStrategy } from "./capacity";
 
 /** Where a load-balanced service's tasks get their traffic from. */
 export interface LoadBalancerTarget {
@@ -61,6 +63,21 @@ export interface FargateServiceProps {
    * @default 2
    */
   readonly desiredCount?: number;
+  /**
+   * The task count is Application Auto Scaling's: Terraform sets `desiredCount` on creation only.
+   * @default false
+   */
+  readonly autoScaled?: boolean;
+  /**
+   * FARGATE and FARGATE_SPOT shares of the tasks.
+   * @default on-demand Fargate only (launch type FARGATE)
+   */
+  readonly capacity?: CapacityProviders;
+  /**
+   * ECS Exec into the tasks (the task role needs the SSM channels).
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
   /**
    * During a deployment, the share of `desiredCount` that must stay running and healthy.
    * @default 100
@@ -119,19 +136,7 @@ export class FargateService extends Construct {
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     this.name = props.name;
-    this.securityGroup = new SecurityGroup(this, "security_group", {
-      name: `${props.name}-tasks`,
-      description: `Tasks of ${props.name}`,
-      vpcId: props.network.vpcId,
-      tags: { Name: `${props.name}-tasks` },
-    });
-    // Outbound is open: tasks pull images and read secrets over the NAT, and apps call their own backends.
-    new VpcSecurityGroupEgressRule(this, "egress_all", {
-      securityGroupId: this.securityGroup.id,
-      description: "All outbound traffic",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
+    this.securityGroup = taskSecurityGroup(this, props.name, props.network.vpcId);
 
     this.validateDeployment(props);
     props.stoppedTaskEvents?.watchService(props.name);
@@ -148,8 +153,10 @@ export class FargateService extends Construct {
       name: props.name,
       cluster: props.cluster.clusterArn,
       taskDefinition: props.taskDefinition.taskDefinition.arn,
-      launchType: "FARGATE",
+      launchType: props.capacity ? undefined : "FARGATE",
+      capacityProviderStrategy: props.capacity && capacityProviderStrategy(this, props.capacity),
       platformVersion: "LATEST",
+      enableExecuteCommand: props.enableExecuteCommand,
       desiredCount: props.desiredCount ?? 2,
       deploymentMinimumHealthyPercent: props.minimumHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maximumPercent ?? 200,
@@ -159,13 +166,16 @@ export class FargateService extends Construct {
         : undefined,
       waitForSteadyState,
       timeouts: waitForSteadyState ? { create: timeout, update: timeout } : undefined,
-      lifecycle: waitForSteadyState
-        ? {
-            postcondition: [
-              rolledBackCheck(props.taskDefinition, props.name, props.stoppedTaskEvents?.logGroupName),
-            ],
-          }
-        : undefined,
+      lifecycle:
+        waitForSteadyState || props.autoScaled
+          ? {
+              postcondition: waitForSteadyState
+                ? [rolledBackCheck(props.taskDefinition, props.name, props.stoppedTaskEvents?.logGroupName)]
+                : undefined,
+              // The scaler moves the count; an apply must not set it back.
+              ignoreChanges: props.autoScaled ? ["desired_count"] : undefined,
+            }
+          : undefined,
       networkConfiguration: {
         subnets: props.network.privateSubnetIds,
         securityGroups: [this.securityGroup.id],

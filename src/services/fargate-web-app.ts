@@ -9,43 +9,19 @@ import { INetwork, NetworkProps } from "../environment/network";
 import { DEFAULT_CHILD_ID } from "../app/naming";
 import { LogGroup } from "../task/log-group";
 import { ISecret } from "../task/secret-parameter";
-import { CpuArchitecture, FargateTaskDefinition } from "../task/task-definition";
+import { FargateTaskDefinition } from "../task/task-definition";
 import { FargateService } from "./fargate-service";
 import { ServiceAlarms } from "./service-alarms";
-import { NewSecretOptions } from "./service-base";
-import { TargetHealthCheck } from "./target-group";
-import { HOST_NAME, WebService } from "./web-service";
+import { HOST_NAME, WebService, WebServiceProps } from "./web-service";
 import { reportInvalid } from "../checks/validation";
 
-export interface FargateWebAppProps {
+/**
+ * The app: a web service's props (container, task, deployment, alarms, certificate), its one `domain`, and
+ * the environment's parts it may bring or tune.
+ */
+export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | "resourceName" | "hosts" | "paths" | "priority"> {
   /** Names the cluster, service, task family, roles, log group, load balancer and parameters. */
   readonly name: string;
-  /** Container image, e.g. `public.ecr.aws/nginx/nginx:1.27`. */
-  readonly image: string;
-  /**
-   * Port the container listens on for HTTP.
-   * @default 80
-   */
-  readonly port?: number;
-  /**
-   * Plain environment variables of the container.
-   * @default {}
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * Secret environment variables of the container: `{}` (or options) creates an SSM SecureString
-   * `/<name>/<VARIABLE>` whose value comes from `TF_VAR_<variable in snake case>`; an existing
-   * parameter (`SecretParameter.fromArn`, `fromName`) is read as it is. Either way the execution role
-   * is granted reading exactly that parameter.
-   * @default {}
-   */
-  readonly secrets?: Record<string, NewSecretOptions | ISecret>;
-  /**
-   * Environment variables whose names look secret (`…PASSWORD…`, `…TOKEN…`) but whose values are not,
-   * such as `PASSWORD_MIN_LENGTH`. Any other such name with a plain value stops synth.
-   * @default []
-   */
-  readonly notSecret?: string[];
   /** The name the app answers on over HTTPS, e.g. `app.example.com`. */
   readonly domain: string;
   /**
@@ -53,48 +29,6 @@ export interface FargateWebAppProps {
    * @default a new hosted zone named `domain`, its name servers in the `name_servers` output (by zone name)
    */
   readonly hostedZone?: IHostedZone;
-  /**
-   * Certificate of the HTTPS listener.
-   * @default a new ACM certificate for `domain`, validated through the hosted zone
-   */
-  readonly certificate?: ICertificate;
-  /**
-   * With a new certificate, also cover `*.<domain>`.
-   * @default false
-   */
-  readonly wildcardCertificate?: boolean;
-  /**
-   * Task CPU units (1024 = 1 vCPU); with `memory`, one of Fargate's task sizes.
-   * @default 256
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB.
-   * @default 512
-   */
-  readonly memory?: number;
-  /**
-   * CPU architecture of the image.
-   * @default "X86_64"
-   */
-  readonly cpuArchitecture?: CpuArchitecture;
-  /**
-   * An existing task execution role, by ARN. This project grants it nothing on its own: grant it each
-   * secret with `app.taskDefinition.executionRole.grantSecretRead(app.secrets.NAME)`, or synth refuses the
-   * secrets it cannot read.
-   * @default a new role that is granted exactly what the container references
-   */
-  readonly executionRoleArn?: string;
-  /**
-   * Tasks to keep running.
-   * @default 2
-   */
-  readonly desiredCount?: number;
-  /**
-   * Load balancer health check of the tasks.
-   * @default path "/", codes 200-399
-   */
-  readonly healthCheck?: TargetHealthCheck;
   /**
    * An existing VPC and subnets (`Network.fromExisting`) or a `Network` built apart.
    * @default a new `Network`
@@ -111,45 +45,15 @@ export interface FargateWebAppProps {
    */
   readonly cluster?: ICluster;
   /**
-   * Days to keep the container logs.
-   * @default 30
-   */
-  readonly logRetentionDays?: number;
-  /**
    * Protect the load balancer from deletion.
    * @default false
    */
   readonly deletionProtection?: boolean;
   /**
-   * Make `terraform apply` wait for each deployment, and fail when ECS rolled it back.
-   * @default true
-   */
-  readonly waitForSteadyState?: boolean;
-  /**
-   * Minutes `terraform apply` waits for a deployment.
-   * @default 20
-   */
-  readonly deploymentTimeoutMinutes?: number;
-  /**
    * Keep every stopped task's reason in the log group `/aws/events/ecs/<name>/stopped-tasks`.
    * @default true
    */
   readonly stoppedTaskEvents?: boolean;
-  /**
-   * CloudWatch alarms on unhealthy targets and on target 5xx responses.
-   * @default true
-   */
-  readonly alarms?: boolean;
-  /**
-   * Target 5xx responses a minute that, in 3 of 5 minutes, set off the 5xx alarm.
-   * @default 10
-   */
-  readonly target5xxPerMinute?: number;
-  /**
-   * Roll back a deployment during which an alarm goes off (the service's deployment alarms).
-   * @default false
-   */
-  readonly rollbackOnAlarm?: boolean;
   /**
    * Email addresses for alerts: an SNS topic gets the stopped tasks and the alarms.
    * @default none: no topic

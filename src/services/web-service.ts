@@ -165,6 +165,7 @@ export class WebService extends ServiceBase {
     }
     this.runService({
       target: { loadBalancer, targetGroup: this.targetGroup, attachedBy: this.listenerRules },
+      scaling: { requestCountResourceLabel: `${loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}` },
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
       deploymentAlarmNames: props.rollbackOnAlarm ? this.alarms?.alarmNames : undefined,
     });

@@ -33,7 +33,8 @@ type FargateContainerFields =
   | "dockerLabels"
   | "ulimits"
   | "healthCheck"
-  | "systemControls";
+  | "systemControls"
+  | "mountPoints";
 
 /** A log group the awslogs driver writes to. */
 export interface ILogGroup {
@@ -85,6 +86,9 @@ export interface ContainerDefinitionProps extends Pick<EcsContainerDefinition, F
   readonly notSecret?: string[];
 }
 
+/** What ECS's `valueFrom` reads: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html */
+const SECRET_ARN =
+  /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$/;
 const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
 /**
  * `[registry/]path[:tag][@digest]`, as Docker parses an image reference: the first part is a registry only
@@ -141,6 +145,20 @@ export class ContainerDefinition extends Construct {
     this.node.addValidation({ validate: () => this.unreadableSecrets(executionRole) });
   }
 
+  /** The containers this one waits for, and the task volumes it mounts, as declared. */
+  get dependsOn(): { containerName?: string; condition?: string }[] {
+    return this.props.dependsOn ?? [];
+  }
+
+  get mountPoints(): { sourceVolume?: string; containerPath?: string }[] {
+    return this.props.mountPoints ?? [];
+  }
+
+  /** Whether the container has a health check of its own (a HEALTHY dependency needs one). */
+  get hasHealthCheck(): boolean {
+    return this.props.healthCheck !== undefined;
+  }
+
   /** The resources and memory the task must leave for this container. */
   get reservation(): { cpu: number; memory: number; memoryLimit?: number } {
     const { cpu, memory, memoryReservation } = this.props;
@@ -164,7 +182,7 @@ export class ContainerDefinition extends Construct {
       const missing = executionRole.missingSecretGrants(secret);
       if (missing.length === 0) return [];
       return [
-        `secrets.${variable}: execution role "${executionRole.name}" cannot read parameter ${secret.parameterName}: ` +
+        `secrets.${variable}: execution role "${executionRole.name}" cannot read ${secret.secretsManagerArn ? "secret" : "parameter"} ${secret.parameterName}: ` +
           `it lacks ${missing.join(" and ")}, so ECS would fail to start the task ("unable to pull secrets"). ` +
           `Fix: call executionRole.grantSecretRead(...) with this secret, or leave the task's executionRole unset so this project creates one`,
       ];
@@ -279,6 +297,16 @@ export class ContainerDefinition extends Construct {
       }
     }
     for (const [variable, secret] of Object.entries(secrets)) {
+      if (isSecretReference(secret) && !secret.parameterArn.includes("${") && !SECRET_ARN.test(secret.parameterArn)) {
+        reportInvalid(this, {
+          field: `secrets.${variable}`,
+          value: secret.parameterArn,
+          allowed:
+            "an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) or a Secrets Manager secret ARN " +
+            "(arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json key>::]); an IAM grant on anything else reads nothing",
+          fix: "give the full ARN, or SecretParameter.fromName(scope, name) for a parameter of this stack's account and region",
+        });
+      }
       if (!isSecretReference(secret)) {
         reportInvalid(this, {
           field: `secrets.${variable}`,

@@ -30,13 +30,13 @@ export class TaskExecutionRole extends TaskRole {
     );
   }
 
-  /** Read a SecureString parameter, and decrypt it when a customer managed KMS key encrypts it. */
+  /** Read a SecureString parameter or a Secrets Manager secret, and decrypt it with its customer managed KMS key. */
   grantSecretRead(secret: ISecret): void {
-    this.addToPolicy({
-      sid: "ReadSecretParameters",
-      actions: ["ssm:GetParameters"],
-      resources: [secret.parameterArn],
-    });
+    if (secret.secretsManagerArn) {
+      this.addToPolicy({ sid: "ReadSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [secret.secretsManagerArn] });
+    } else {
+      this.addToPolicy({ sid: "ReadSecretParameters", actions: ["ssm:GetParameters"], resources: [secret.parameterArn] });
+    }
     if (secret.kmsKeyArn) {
       this.addToPolicy({ sid: "DecryptSecretParameters", actions: ["kms:Decrypt"], resources: [secret.kmsKeyArn] });
     }
@@ -45,11 +45,17 @@ export class TaskExecutionRole extends TaskRole {
   /** What this role lacks to read `secret`, as `action on resource` lines; empty when it can. */
   missingSecretGrants(secret: ISecret): string[] {
     const missing: string[] = [];
-    const inAccount = secret.parameterArnInAccount;
-    const readable =
-      this.allows("ssm:GetParameters", secret.parameterArn) ||
-      (inAccount !== undefined && this.allows("ssm:GetParameters", (pattern) => inAccount(accountOf(pattern))));
-    if (!readable) missing.push(`ssm:GetParameters on parameter ${secret.parameterName}`);
+    if (secret.secretsManagerArn) {
+      if (!this.allows("secretsmanager:GetSecretValue", secret.secretsManagerArn)) {
+        missing.push(`secretsmanager:GetSecretValue on secret ${secret.parameterName}`);
+      }
+    } else {
+      const inAccount = secret.parameterArnInAccount;
+      const readable =
+        this.allows("ssm:GetParameters", secret.parameterArn) ||
+        (inAccount !== undefined && this.allows("ssm:GetParameters", (pattern) => inAccount(accountOf(pattern))));
+      if (!readable) missing.push(`ssm:GetParameters on parameter ${secret.parameterName}`);
+    }
     if (secret.kmsKeyArn && !this.allows("kms:Decrypt", secret.kmsKeyArn)) {
       missing.push(`kms:Decrypt on key ${secret.kmsKeyArn}`);
     }

@@ -4,11 +4,19 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { MAIN_RESOURCE_ID, partitionOf, providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
+import { SECRETS_MANAGER_ARN, SecretsManagerSecret } from "./secrets-manager-secret";
 
-/** An SSM parameter a container can read as a secret environment variable. */
+/**
+ * A secret a container can read as an environment variable: an SSM parameter, or a Secrets Manager secret
+ * (`SecretsManagerSecret.fromArn`).
+ */
 export interface ISecret {
+  /** What to call it in messages: the parameter's or the secret's name. */
   readonly parameterName: string;
+  /** What ECS reads (`valueFrom`): the parameter's ARN, or the secret's ARN with an optional `:<json key>::`. */
   readonly parameterArn: string;
+  /** For a Secrets Manager secret, the ARN `secretsmanager:GetSecretValue` is granted on. */
+  readonly secretsManagerArn?: string;
   /** The customer managed KMS key that encrypts it, if any: readers need `kms:Decrypt` on it. */
   readonly kmsKeyArn?: string;
   /**
@@ -62,8 +70,12 @@ const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
  * apply) into the provider's write-only `value_wo`.
  */
 export class SecretParameter extends Construct implements ISecret {
-  /** A parameter that exists already, by ARN. */
+  /**
+   * A parameter that exists already, by ARN. A Secrets Manager secret's ARN is read as that
+   * (`SecretsManagerSecret.fromArn`), so its grant is `secretsmanager:GetSecretValue`, the one that reads it.
+   */
   static fromArn(parameterArn: string, options: ExistingSecretOptions = {}): ISecret {
+    if (SECRETS_MANAGER_ARN.test(parameterArn)) return SecretsManagerSecret.fromArn(parameterArn, options);
     const parameterName = parameterArn.replace(/^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/, "");
     return { parameterArn, parameterName, kmsKeyArn: options.kmsKeyArn };
   }

@@ -48,7 +48,39 @@ export interface FargateTaskDefinitionProps {
    * @default a new role named `<family>-task`, with no permissions
    */
   readonly taskRole?: TaskRole;
+  /**
+   * Ephemeral storage of the task in GiB, from 21 to 200
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html).
+   * @default 20, Fargate's own
+   */
+  readonly ephemeralStorageGiB?: number;
 }
+
+/** An EFS file system mounted as a task volume, through an access point, encrypted in transit, authorized by IAM. */
+export interface EfsVolumeSource {
+  readonly fileSystemId: string;
+  /**
+   * Access point that fixes the root directory and the POSIX user.
+   * @default none: the file system's root
+   */
+  readonly accessPointId?: string;
+}
+
+/** A task volume: scratch space on the task's ephemeral storage, or an EFS file system. */
+export interface TaskVolume {
+  /** The name containers mount it by (`mountPoints[].sourceVolume`). */
+  readonly name: string;
+  /**
+   * An EFS file system.
+   * @default scratch space on the task's ephemeral storage, emptied when the task stops
+   */
+  readonly efs?: EfsVolumeSource;
+}
+
+const MIN_EPHEMERAL_STORAGE_GIB = 21;
+const MAX_EPHEMERAL_STORAGE_GIB = 200;
+/** https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html */
+const CONDITIONS_NOT_ON_ESSENTIAL = ["COMPLETE", "SUCCESS"];
 
 /** A Fargate task definition: awsvpc networking, a valid task size, an execution role and a task role. */
 export class FargateTaskDefinition extends Construct {
@@ -57,6 +89,7 @@ export class FargateTaskDefinition extends Construct {
   public readonly taskRole: TaskRole;
   public readonly family: string;
   private readonly containers: ContainerDefinition[] = [];
+  private readonly volumes: TaskVolume[] = [];
 
   constructor(scope: Construct, id: string, props: FargateTaskDefinitionProps) {
     super(scope, id);
@@ -64,6 +97,15 @@ export class FargateTaskDefinition extends Construct {
     const operatingSystemFamily = props.operatingSystemFamily ?? "LINUX";
     const cpuArchitecture = props.cpuArchitecture ?? "X86_64";
     this.validatePlatform(size, operatingSystemFamily, cpuArchitecture);
+    const storage = props.ephemeralStorageGiB;
+    if (storage !== undefined && !(Number.isInteger(storage) && storage >= MIN_EPHEMERAL_STORAGE_GIB && storage <= MAX_EPHEMERAL_STORAGE_GIB)) {
+      reportInvalid(this, {
+        field: "ephemeralStorageGiB",
+        value: storage,
+        allowed: `whole GiB from ${MIN_EPHEMERAL_STORAGE_GIB} to ${MAX_EPHEMERAL_STORAGE_GIB} (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html)`,
+        fix: "leave it unset for Fargate's 20 GiB, or give 21 or more",
+      });
+    }
     this.node.addValidation({ validate: () => this.containerErrors(size) });
 
     this.family = props.family;
@@ -82,6 +124,8 @@ export class FargateTaskDefinition extends Construct {
       containerDefinitions: Lazy.stringValue({
         produce: () => Fn.jsonencode(this.containers.map((container) => container.render())),
       }),
+      ephemeralStorage: storage === undefined ? undefined : { sizeInGib: storage },
+      volume: Lazy.anyValue({ produce: () => (this.volumes.length ? this.volumes.map(renderVolume) : undefined) }),
     });
   }
 
@@ -90,6 +134,15 @@ export class FargateTaskDefinition extends Construct {
     const container = new ContainerDefinition(this, id, props);
     this.containers.push(container);
     return container;
+  }
+
+  /** Adds a task volume the containers can mount by its name. */
+  addVolume(volume: TaskVolume): void {
+    if (this.volumes.some((existing) => existing.name === volume.name)) {
+      reportInvalid(this, { field: "volumes", value: volume.name, allowed: "each volume of a task has its own name", fix: "rename one of them" });
+      return;
+    }
+    this.volumes.push(volume);
   }
 
   /** The container the load balancer targets: the first one added. */
@@ -157,6 +210,7 @@ export class FargateTaskDefinition extends Construct {
           "Fix: lower the containers' memoryReservation (or memory) or raise the task's memory",
       );
     }
+    errors.push(...this.referenceErrors());
     for (const { name, memoryLimit } of reservations) {
       if (memoryLimit !== undefined && memoryLimit > size.memory) {
         errors.push(
@@ -166,4 +220,49 @@ export class FargateTaskDefinition extends Construct {
     }
     return errors;
   }
+
+  /** Containers named in `dependsOn` and volumes named in `mountPoints` must be in the task. */
+  private referenceErrors(): string[] {
+    const errors: string[] = [];
+    const byName = new Map(this.containers.map((container) => [container.containerName, container]));
+    const volumes = this.volumes.map((volume) => volume.name);
+    for (const container of this.containers) {
+      for (const { containerName, condition } of container.dependsOn) {
+        const target = containerName === undefined ? undefined : byName.get(containerName);
+        if (!target || target === container) {
+          errors.push(
+            `containers: "${container.containerName}" depends on "${containerName}", ${target ? "itself" : "which is not a container of this task"}. ` +
+              `Fix: name one of ${[...byName.keys()].filter((name) => name !== container.containerName).map((name) => `"${name}"`).join(", ") || "the task's other containers (add one first)"}`,
+          );
+          continue;
+        }
+        if (condition === "HEALTHY" && !target.hasHealthCheck) {
+          errors.push(`containers: "${container.containerName}" waits for "${containerName}" to be HEALTHY, and it has no healthCheck. Fix: give "${containerName}" a healthCheck, or wait for START`);
+        }
+        if (condition && CONDITIONS_NOT_ON_ESSENTIAL.includes(condition) && target.essential) {
+          errors.push(`containers: "${container.containerName}" waits for "${containerName}" to ${condition === "SUCCESS" ? "succeed" : "complete"}, and an essential container cannot be waited for so. Fix: make "${containerName}" essential: false, or wait for START or HEALTHY`);
+        }
+      }
+      for (const { sourceVolume, containerPath } of container.mountPoints) {
+        if (!sourceVolume || !volumes.includes(sourceVolume)) {
+          errors.push(
+            `containers: "${container.containerName}" mounts volume "${sourceVolume}" at ${containerPath}, which is not a volume of this task. Fix: ${volumes.length ? `use one of ${volumes.map((name) => `"${name}"`).join(", ")}` : "add it with addVolume()"}`,
+          );
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+/** A `volume` block in Terraform's own names: a lazy value is not renamed by cdktf. */
+function renderVolume(volume: TaskVolume) {
+  return {
+    name: volume.name,
+    efs_volume_configuration: volume.efs && {
+      file_system_id: volume.efs.fileSystemId,
+      transit_encryption: "ENABLED",
+      authorization_config: { access_point_id: volume.efs.accessPointId, iam: "ENABLED" },
+    },
+  };
 }

@@ -22,6 +22,11 @@ export interface NewRoleProps {
    * @default "Role of the <name> ECS tasks"
    */
   readonly description?: string;
+  /**
+   * The AWS service that assumes the role.
+   * @default "ecs-tasks.amazonaws.com"
+   */
+  readonly assumedBy?: string;
 }
 
 /**
@@ -77,7 +82,7 @@ export class TaskRole extends Construct {
       assumeRolePolicy: Fn.jsonencode({
         Version: "2012-10-17",
         Statement: [
-          { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+          { Effect: "Allow", Principal: { Service: props.assumedBy ?? "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
         ],
       }),
     });
