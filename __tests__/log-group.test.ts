@@ -45,8 +45,16 @@ describe("LogGroup options", () => {
     expect(onlyResource(synthLogGroup({ retentionDays: 365 }), "aws_cloudwatch_log_group").retention_in_days).toBe(365);
   });
 
-  test.each(LOG_RETENTION_DAYS)("retentionDays %d is accepted", (retentionDays) => {
+  // Written out from the PutRetentionPolicy API reference, apart from the implementation's list:
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+  const DOCUMENTED_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+  test.each(DOCUMENTED_RETENTION_DAYS)("retentionDays %d, a value the API documents, is accepted", (retentionDays) => {
     expect(synthErrors(buildLogGroup({ retentionDays }))).toEqual([]);
+  });
+
+  test("the accepted values are exactly the documented ones", () => {
+    expect([...LOG_RETENTION_DAYS].sort((a, b) => a - b)).toEqual(DOCUMENTED_RETENTION_DAYS);
   });
 
   test("kmsKeyArn sets kms_key_id", () => {
