@@ -59,6 +59,41 @@ describe("declareEnvironments", () => {
     expect(dev.json.provider.aws[0].region).toBe("eu-west-1");
   });
 
+  test("an environment's own tags join the shared ones and win over them; Environment is always its name", () => {
+    const { dev: d, prod: p } = synthEnvironments({
+      ...declaration,
+      tags: { Application: "hello", Team: "web" },
+      environments: {
+        dev: { ...declaration.environments.dev, tags: { Team: "platform", CostCenter: "42", Environment: "spoofed" } },
+        prod: declaration.environments.prod,
+      },
+    });
+    expect(d.json.provider.aws[0].default_tags[0].tags).toEqual({
+      Application: "hello",
+      Team: "platform",
+      CostCenter: "42",
+      Environment: "dev",
+      ManagedBy: "fargate-as-code",
+      Stack: "hello-dev",
+    });
+    expect(p.json.provider.aws[0].default_tags[0].tags).toMatchObject({ Team: "web", Environment: "prod" });
+    expect(p.json.provider.aws[0].default_tags[0].tags).not.toHaveProperty("CostCenter");
+  });
+
+  test("an environment name of 10 characters is accepted, 11 is reported", () => {
+    const named = (environment: string) => {
+      const environments = declareEnvironments(Testing.app({ stackTraces: false }), {
+        ...declaration,
+        environments: { [environment]: { domain: "x.hello.example.com" } },
+      });
+      return () => Testing.synth(environments[environment].stack, true);
+    };
+    expect(named("staging123")).not.toThrow();
+    expect(named("staging1234")).toThrow(/environments is "staging1234": an environment name is 1 to 10 lowercase letters and digits/);
+    expect(named("a")).not.toThrow();
+    expect(named("1dev")).toThrow(/environments is "1dev"/);
+  });
+
   test("a shared backend gives each stack its own state", () => {
     const { dev: d, prod: p } = synthEnvironments({ ...declaration, backend: { type: "s3", bucket: "acme-state" } });
     expect(d.json.terraform.backend.s3.key).toBe("hello-dev/terraform.tfstate");
