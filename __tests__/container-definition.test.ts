@@ -147,8 +147,13 @@ describe("ContainerDefinition rendering", () => {
   });
 
   test("passes the ECS fields through as given", () => {
+    const withMigrations = (props: Partial<ContainerDefinitionProps>) =>
+      synthTask((task) => {
+        task.addContainer("web", { name: "web", image: PUBLIC_IMAGE, ...props });
+        task.addContainer("migrations", { name: "migrations", image: PUBLIC_IMAGE, essential: false });
+      });
     const [container] = containers(
-      synthContainer({
+      withMigrations({
         command: ["npm", "start"],
         entryPoint: ["/usr/bin/tini", "--"],
         workingDirectory: "/app",

@@ -1,4 +1,4 @@
-import { BackendService, Certificate, Environment, EnvironmentProps, FargateStack, HostedZone, WebService } from "../src";
+import { BackendService, Certificate, Cluster, Environment, EnvironmentProps, FargateStack, HostedZone, Network, WebService } from "../src";
 import { TerraformJson, decodeJsonencode, onlyResource, resourcesOf, synthErrors, synthesize } from "./support/synth";
 
 /*
@@ -346,5 +346,64 @@ describe("Environment stopped-task record", () => {
       group: ["service:platform-staging-orders"],
       clusterArn: ["${aws_ecs_cluster.staging_cluster.arn}"],
     });
+  });
+});
+
+describe("existing parts are checked as AWS writes their ids", () => {
+  const existing = (overrides: Partial<EnvironmentProps> = {}) =>
+    synthErrors((stack) => {
+      const environment = new Environment(stack, "platform", {
+        name: "platform-prod",
+        network: Network.fromExisting({
+          vpcId: "vpc-0123456789abcdef0",
+          publicSubnetIds: ["subnet-0aaaaaaa", "subnet-0bbbbbbb"],
+          privateSubnetIds: ["subnet-0ccccccc", "subnet-0ddddddd"],
+        }),
+        cluster: Cluster.fromExisting({ clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", clusterName: "shared" }),
+        zones: [HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.com" })],
+        certificate: Certificate.fromArn("arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab"),
+        ...overrides,
+      });
+      new WebService(environment, "web", { image: "public.ecr.aws/nginx/nginx:1.27-alpine", hosts: ["web.example.com"] });
+    });
+
+  test("the nearest good: well-formed ids, a certificate of the stack's region", () => {
+    expect(existing()).toEqual([]);
+  });
+
+  test("a VPC and subnets not written as AWS ids are reported", () => {
+    const errors = existing({
+      network: Network.fromExisting({ vpcId: "my-vpc", publicSubnetIds: ["subnet-0aaaaaaa", "public-b"], privateSubnetIds: ["subnet-0ccccccc", "subnet-0ddddddd"] }),
+    });
+    expect(errors).toEqual([
+      '[test/platform] network.vpcId is "my-vpc": a VPC id: vpc- and 8 or 17 hexadecimal digits. Fix: copy the ids from the VPC console or `aws ec2 describe-subnets`',
+      '[test/platform] network.publicSubnetIds is "public-b": subnet ids: subnet- and 8 or 17 hexadecimal digits. Fix: copy the ids from the VPC console or `aws ec2 describe-subnets`',
+    ]);
+  });
+
+  test("a certificate of another region is reported: a load balancer serves only its own region's", () => {
+    expect(existing({ certificate: Certificate.fromArn("arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab") })).toEqual([
+      expect.stringContaining("certificate is \"arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab\": an ACM certificate ARN in the stack's region (eu-west-1)"),
+    ]);
+  });
+
+  test("a hosted zone id with the /hostedzone/ prefix, and a cluster given by name, are reported", () => {
+    const errors = existing({
+      zones: [HostedZone.fromExisting({ zoneId: "/hostedzone/Z0123", zoneName: "example.com" })],
+      cluster: Cluster.fromExisting({ clusterArn: "shared", clusterName: "shared" }),
+    });
+    expect(errors).toEqual([
+      expect.stringContaining('cluster.clusterArn is "shared": an ECS cluster ARN'),
+      expect.stringContaining('zones is "/hostedzone/Z0123": hosted zone ids: Z and up to 31 uppercase letters and digits'),
+    ]);
+  });
+
+  test("availability zones of another region are reported; the region's own synthesize", () => {
+    const zones = (availabilityZones: string[]) =>
+      synthErrors((stack) => new Environment(stack, "platform", { name: "platform-prod", networkOptions: { availabilityZones } }));
+    expect(zones(["us-east-1a", "eu-west-1b"])).toEqual([
+      expect.stringContaining('availabilityZones is ["us-east-1a"]: zones of the stack\'s region eu-west-1: eu-west-1 followed by one letter'),
+    ]);
+    expect(zones(["eu-west-1a", "eu-west-1c"])).toEqual([]);
   });
 });

@@ -186,16 +186,16 @@ describe("FargateWebApp options", () => {
   test("an existing network is used instead of a new one", () => {
     const json = synthApp({
       network: Network.fromExisting({
-        vpcId: "vpc-0abc",
-        publicSubnetIds: ["subnet-pub1", "subnet-pub2"],
-        privateSubnetIds: ["subnet-priv1", "subnet-priv2"],
+        vpcId: "vpc-0abc1234",
+        publicSubnetIds: ["subnet-0aaaa001", "subnet-0aaaa002"],
+        privateSubnetIds: ["subnet-0bbbb001", "subnet-0bbbb002"],
       }),
     });
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_internet_gateway"]) {
       expect(resourcesOf(json, type)).toEqual({});
     }
-    expect(onlyResource(json, "aws_lb")).toMatchObject({ subnets: ["subnet-pub1", "subnet-pub2"], ip_address_type: "ipv4" });
-    expect(onlyResource(json, "aws_ecs_service").network_configuration.subnets).toEqual(["subnet-priv1", "subnet-priv2"]);
+    expect(onlyResource(json, "aws_lb")).toMatchObject({ subnets: ["subnet-0aaaa001", "subnet-0aaaa002"], ip_address_type: "ipv4" });
+    expect(onlyResource(json, "aws_ecs_service").network_configuration.subnets).toEqual(["subnet-0bbbb001", "subnet-0bbbb002"]);
     expect(Object.keys(resourcesOf(json, "aws_route53_record"))).not.toContain("hello_dns_aaaa");
   });
 

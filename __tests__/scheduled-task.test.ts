@@ -64,9 +64,10 @@ describe("ScheduledTask defaults: report at 03:00 every day", () => {
     ]);
   });
 
-  test("it may run that family's revisions only, pass exactly the task's two roles, and record failed runs", () => {
+  test("it may run that family's revisions only, tag its runs in the cluster, pass exactly the task's two roles, and record failed runs", () => {
     expect(schedulerStatements(json)).toEqual([
       { Sid: "RunTheTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: ["${aws_ecs_task_definition.platform_report_task.arn_without_revision}:*"] },
+      { Sid: "TagTheRun", Effect: "Allow", Action: ["ecs:TagResource"], Resource: ['${replace(aws_ecs_cluster.platform_cluster.arn, ":cluster/", ":task/")}/*'] },
       {
         Sid: "PassTheTaskRoles",
         Effect: "Allow",
@@ -161,7 +162,7 @@ test("an existing execution role: the scheduler may pass that role and the task 
     const platform = new Environment(stack, "platform", { name: "platform-prod" });
     new ScheduledTask(platform, "report", { image: IMAGE, schedule: "rate(1 day)", executionRoleArn: LEGACY_ROLE });
   });
-  expect(schedulerStatements(json)[1].Resource).toEqual([LEGACY_ROLE, "${aws_iam_role.platform_report_task_role.arn}"]);
+  expect(schedulerStatements(json).find((statement: any) => statement.Sid === "PassTheTaskRoles").Resource).toEqual([LEGACY_ROLE, "${aws_iam_role.platform_report_task_role.arn}"]);
   expect(onlyResource(json, "aws_ecs_task_definition").execution_role_arn).toBe(LEGACY_ROLE);
 });
 

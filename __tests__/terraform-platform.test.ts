@@ -170,6 +170,9 @@ describe("examples/platform.ts: workers, schedules, one-off tasks, autoscaling, 
     const worker = values("aws_ecs_service.platform_worker_service");
     expect(worker.load_balancer).toEqual([]);
     expect(synthesized().resource.aws_ecs_service.platform_worker_service).not.toHaveProperty("launch_type");
+    expect(configurationResource(plan, "aws_ecs_service.platform_worker_service").depends_on).toEqual([
+      "aws_ecs_cluster_capacity_providers.platform_cluster_capacity_providers",
+    ]);
     expect(worker.capacity_provider_strategy).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ capacity_provider: "FARGATE", base: 1, weight: 1 }),
@@ -219,6 +222,7 @@ describe("examples/platform.ts: workers, schedules, one-off tasks, autoscaling, 
     const policy = policyOf("aws_iam_role_policy.platform_nightly_report_scheduler_role_policy");
     expect(policy.Statement).toEqual([
       { Sid: "RunTheTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: ["${aws_ecs_task_definition.platform_nightly_report_task.arn_without_revision}:*"] },
+      { Sid: "TagTheRun", Effect: "Allow", Action: ["ecs:TagResource"], Resource: ['${replace(aws_ecs_cluster.platform_cluster.arn, ":cluster/", ":task/")}/*'] },
       {
         Sid: "PassTheTaskRoles",
         Effect: "Allow",

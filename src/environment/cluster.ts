@@ -29,6 +29,8 @@ export class Cluster extends Construct implements ICluster {
   }
 
   public readonly cluster: EcsCluster;
+  /** Attaches FARGATE and FARGATE_SPOT: a service with a capacity strategy must wait for it. */
+  public readonly capacityProviders: EcsClusterCapacityProviders;
   public readonly clusterArn: string;
   public readonly clusterName: string;
 
@@ -38,7 +40,7 @@ export class Cluster extends Construct implements ICluster {
       name: props.name,
       setting: [{ name: "containerInsights", value: props.containerInsights === false ? "disabled" : "enabled" }],
     });
-    new EcsClusterCapacityProviders(this, "capacity_providers", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity_providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
       defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],

@@ -9,7 +9,7 @@ import { LoadBalancer } from "./load-balancer";
 import { INetwork, Network, NetworkProps } from "./network";
 import { StoppedTaskEvents } from "./stopped-task-events";
 import { ListenerRoutes } from "./listener-routes";
-import { snakeCase } from "../app/naming";
+import { providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 
 export interface EnvironmentProps {
@@ -71,6 +71,10 @@ export interface EnvironmentProps {
 /** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log groups, parameters. */
 export const RESOURCE_NAME = /^(?!internal-)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const STAND_IN_NAME = "invalid-name";
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
 const ZONE_NAME = /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/;
 
 /**
@@ -110,6 +114,7 @@ export class Environment extends Construct {
     }
     // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
     this.name = RESOURCE_NAME.test(props.name) ? props.name : STAND_IN_NAME;
+    this.checkExistingParts(props);
     this.network = props.network ?? new Network(this, "network", { name: this.name, ...props.networkOptions });
     this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
     this.zones = (props.zones ?? []).map((zone) => (typeof zone === "string" ? this.newZone(zone) : zone));
@@ -210,6 +215,37 @@ export class Environment extends Construct {
       });
     }
     return this.stoppedTasks;
+  }
+
+  /** Ids and ARNs of existing parts, as AWS writes them (references, known only at apply, are left alone). */
+  private checkExistingParts(props: EnvironmentProps): void {
+    const literal = (value: string) => !value.includes("${");
+    const check = (field: string, values: string[], pattern: RegExp, allowed: string, fix: string) => {
+      const bad = values.filter((value) => literal(value) && !pattern.test(value));
+      if (bad.length) reportInvalid(this, { field, value: bad.length === 1 ? bad[0] : bad, allowed, fix });
+    };
+    const { network, cluster, certificate } = props;
+    if (network) {
+      const fix = "copy the ids from the VPC console or `aws ec2 describe-subnets`";
+      check("network.vpcId", [network.vpcId], VPC_ID, "a VPC id: vpc- and 8 or 17 hexadecimal digits", fix);
+      check("network.publicSubnetIds", network.publicSubnetIds, SUBNET_ID, "subnet ids: subnet- and 8 or 17 hexadecimal digits", fix);
+      check("network.privateSubnetIds", network.privateSubnetIds, SUBNET_ID, "subnet ids: subnet- and 8 or 17 hexadecimal digits", fix);
+    }
+    if (cluster) {
+      check("cluster.clusterArn", [cluster.clusterArn], CLUSTER_ARN, "an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>", "copy it from `aws ecs describe-clusters`");
+    }
+    const existingZones = (props.zones ?? []).filter((zone): zone is IHostedZone => typeof zone !== "string");
+    check("zones", existingZones.map((zone) => zone.zoneId), ZONE_ID, "hosted zone ids: Z and up to 31 uppercase letters and digits", "copy the id from `aws route53 list-hosted-zones`, without /hostedzone/");
+    if (certificate) {
+      const region = providerRegion(this);
+      check(
+        "certificate",
+        [certificate.certificateArn],
+        new RegExp(`^arn:aws[a-z-]*:acm:${region ?? "[a-z0-9-]+"}:\\d{12}:certificate/[0-9a-f-]{36}$`),
+        `an ACM certificate ARN in the stack's region${region ? ` (${region})` : ""}: a load balancer serves only certificates of its own region`,
+        "request or import the certificate in this region, and copy its ARN from the ACM console",
+      );
+    }
   }
 
   private newZone(zoneName: string): HostedZone {

@@ -114,6 +114,18 @@ export class Network extends Construct implements INetwork {
       });
       this.availabilityZones = this.availabilityZones.slice(0, PRIVATE_SUBNET_OFFSET);
     }
+    const region = providerRegion(this);
+    const foreign = props.availabilityZones?.filter((zone) => !(region ? new RegExp(`^${region}[a-z]$`) : /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/).test(zone));
+    if (foreign?.length) {
+      reportInvalid(this, {
+        field: "availabilityZones",
+        value: foreign,
+        allowed: region
+          ? `zones of the stack's region ${region}: ${region} followed by one letter`
+          : "zone names such as eu-west-1a: a region followed by one letter",
+        fix: region ? `use zones such as ${region}a and ${region}b` : "give the zones' names, not their ids (euw1-az1)",
+      });
+    }
     const repeated = zones?.filter((zone, index) => zones.findIndex((other) => other.slice(-1) === zone.slice(-1)) !== index);
     if (repeated?.length) {
       reportInvalid(this, {

@@ -4,7 +4,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ICluster } from "../environment/cluster";
+import { Cluster, ICluster } from "../environment/cluster";
 import { INetwork } from "../environment/network";
 import { LoadBalancer } from "../environment/load-balancer";
 import { FargateTaskDefinition } from "../task/task-definition";
@@ -203,8 +203,9 @@ export class FargateService extends Construct {
       },
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      // A target group joins a load balancer through a listener rule; ECS refuses one that is not attached yet.
-      dependsOn: target?.attachedBy,
+      // A target group joins a load balancer through a listener rule, and a strategy names capacity providers
+      // the cluster must have: ECS refuses either before they are attached.
+      dependsOn: this.dependencies(props),
     });
     this.serviceName = this.service.name;
   }
@@ -236,6 +237,14 @@ export class FargateService extends Construct {
         fix: "keep the defaults 100 and 200, or lower minimumHealthyPercent",
       });
     }
+  }
+
+  private dependencies(props: FargateServiceProps): ITerraformDependable[] | undefined {
+    const dependencies = [
+      ...(props.target?.attachedBy ?? []),
+      ...(props.capacity && props.cluster instanceof Cluster ? [props.cluster.capacityProviders] : []),
+    ];
+    return dependencies.length ? dependencies : undefined;
   }
 
   /** Lets `caller`'s tasks reach this service's on `port` (a Service Connect call); the rule goes in `scope`. */

@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
@@ -93,6 +93,12 @@ export class ScheduledTask extends WorkloadBase {
     });
     const taskDefinition = this.taskDefinition.taskDefinition;
     this.schedulerRole.addToPolicy({ sid: "RunTheTask", actions: ["ecs:RunTask"], resources: [`${taskDefinition.arnWithoutRevision}:*`] });
+    // The run is tagged (managed tags, the task definition's tags), which ECS authorizes as ecs:TagResource on the task.
+    this.schedulerRole.addToPolicy({
+      sid: "TagTheRun",
+      actions: ["ecs:TagResource"],
+      resources: [`${Fn.replace(environment.cluster.clusterArn, ":cluster/", ":task/")}/*`],
+    });
     this.schedulerRole.addToPolicy({
       sid: "PassTheTaskRoles",
       actions: ["iam:PassRole"],

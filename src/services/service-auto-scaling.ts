@@ -148,8 +148,12 @@ export class ServiceAutoScaling extends Construct {
         },
       });
     }
+    const ids = new Set<string>();
     for (const schedule of props.schedules ?? []) {
-      new AppautoscalingScheduledAction(this, `schedule_${snakeCase(schedule.name)}`, {
+      const id = `schedule_${snakeCase(schedule.name)}`;
+      if (ids.has(id)) continue; // reported by validate()
+      ids.add(id);
+      new AppautoscalingScheduledAction(this, id, {
         name: `${props.name}-${schedule.name}`,
         serviceNamespace: this.target.serviceNamespace,
         scalableDimension: this.target.scalableDimension,
@@ -219,10 +223,11 @@ export class ServiceAutoScaling extends Construct {
     }
     const names = new Set<string>();
     (props.schedules ?? []).forEach((schedule, index) => {
-      if (names.has(schedule.name)) {
+      // Names that differ only in - and _ would name the same resource.
+      if (names.has(snakeCase(schedule.name))) {
         reportInvalid(this, { field: `autoScaling.schedules[${index}].name`, value: schedule.name, allowed: "each schedule of a service has its own name", fix: "rename one of them" });
       }
-      names.add(schedule.name);
+      names.add(snakeCase(schedule.name));
       if (!SCHEDULE.test(schedule.schedule)) {
         reportInvalid(this, {
           field: `autoScaling.schedules[${index}].schedule`,

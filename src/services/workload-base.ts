@@ -7,7 +7,6 @@ import { TaskExecutionRole } from "../task/execution-role";
 import { LogGroup } from "../task/log-group";
 import { ISecret, SecretParameter, SecretParameterProps } from "../task/secret-parameter";
 import { CpuArchitecture, FargateTaskDefinition } from "../task/task-definition";
-import { snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 
 /** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
@@ -233,9 +232,10 @@ export abstract class WorkloadBase extends Construct {
       readonlyRootFilesystem: props.readonlyRootFilesystem,
       mountPoints: this.mountPoints(props),
     });
-    for (const sidecar of props.sidecars ?? []) {
-      this.taskDefinition.addContainer(`sidecar_${snakeCase(sidecar.name)}`, { essential: false, ...sidecar, logGroup: this.logGroup });
-    }
+    // Ids by position: two sidecars of one name are the task's check to report, not a construct clash.
+    (props.sidecars ?? []).forEach((sidecar, index) =>
+      this.taskDefinition.addContainer(`sidecar_${index + 1}`, { essential: false, ...sidecar, logGroup: this.logGroup }),
+    );
     this.grantPermissions(props.permissions ?? []);
   }
 
