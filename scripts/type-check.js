@@ -104,16 +104,15 @@ function writeAtomically(file, data) {
 
 /** True when the last check of `entry` was clean and none of its program's files has changed since. */
 function cachedClean(entry) {
-  let manifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(cachePaths(entry).manifest, "utf8"));
+    const manifest = JSON.parse(fs.readFileSync(cachePaths(entry).manifest, "utf8"));
+    if (manifest.format !== CACHE_FORMAT || manifest.entry !== entry || manifest.typescript !== typescriptVersion()) return false;
+    for (const [file, signature] of manifest.files) if (fileSignature(file) !== signature) return false;
+    for (const [dir, signature] of manifest.folders) if (folderSignature(dir) !== signature) return false;
+    return true;
   } catch {
-    return false;
+    return false; // no record, or one this version cannot read: check
   }
-  if (manifest.format !== CACHE_FORMAT || manifest.entry !== entry || manifest.typescript !== typescriptVersion()) return false;
-  for (const [file, signature] of manifest.files) if (fileSignature(file) !== signature) return false;
-  for (const [dir, signature] of manifest.folders) if (folderSignature(dir) !== signature) return false;
-  return true;
 }
 
 /** Text as TypeScript's sys.readFile gives it (UTF-8, BOM removed), from the bytes that were hashed. */
@@ -234,6 +233,19 @@ function checkProgram(entry, { color = false } = {}) {
   return { ok: errors.length === 0, errorCount: errors.length, output };
 }
 
+/** Writes all of `text` to stderr before returning, so that process.exit() cannot cut it short. */
+function writeStderr(text) {
+  const buffer = Buffer.from(text);
+  for (let offset = 0; offset < buffer.length; ) {
+    try {
+      offset += fs.writeSync(2, buffer, offset);
+    } catch (error) {
+      if (error.code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a full pipe: let the reader catch up
+    }
+  }
+}
+
 const wantsColor = () => Boolean(process.stderr.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
 
 /**
@@ -281,7 +293,7 @@ function checkAppAtSynth(entry) {
       enforced = true;
       const { ok, output } = wait();
       if (ok) return;
-      fs.writeSync(2, output);
+      writeStderr(output);
       process.exit(1);
     },
   };
@@ -291,7 +303,7 @@ function checkAppAtSynth(entry) {
     if (enforced) return;
     const { ok, output } = wait();
     if (ok) return;
-    fs.writeSync(2, output);
+    writeStderr(output);
     process.exitCode = 1;
   });
   return handle;

@@ -55,7 +55,7 @@ export function synthesizeApp(app: App): void {
   }
   if (!cliPrintsAnnotations) {
     const report = formatFindings([["WARN", annotations(app, AnnotationMetadataEntryType.WARN)]]);
-    if (report) writeSync(2, report);
+    if (report) writeStderr(report);
   }
 }
 
@@ -99,12 +99,24 @@ function stop(app: App, errors: Findings): never {
     ["ERROR", errors],
     ["WARN", annotations(app, AnnotationMetadataEntryType.WARN)],
   ]);
-  writeSync(
-    2,
+  writeStderr(
     `${report}\n${count} error${count === 1 ? "" : "s"} in ${errors.size} construct${errors.size === 1 ? "" : "s"}. ` +
       "Synth stopped: nothing was synthesized.\n",
   );
   process.exit(1);
+}
+
+/** Writes all of `text` to stderr before returning, so that process.exit() cannot cut it short. */
+function writeStderr(text: string): void {
+  const buffer = Buffer.from(text);
+  for (let offset = 0; offset < buffer.length; ) {
+    try {
+      offset += writeSync(2, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a full pipe: let the reader catch up
+    }
+  }
 }
 
 /**
