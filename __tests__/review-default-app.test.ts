@@ -47,7 +47,7 @@ function withReplacementAndDeletion(plan: any): any {
   lb.change.before = { ...lb.change.after, name: "hello-v1" };
   lb.change.replace_paths = [["name"]];
   lb.action_reason = "replace_because_cannot_update";
-  const zone = change("aws_route53_zone.hello_zone");
+  const zone = change("aws_route53_zone.hello_zone_hello_example_com");
   zone.change.actions = ["delete"];
   zone.change.before = zone.change.after;
   zone.change.after = null;
@@ -73,7 +73,9 @@ describe("review of the default app's real prod plan", () => {
   test("text: the summary first, then every section", () => {
     const summary = text.split("\n").slice(2, 8);
     expect(summary.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(["Changes", "Exposure", "IAM", "Secrets", "Cost", "Policy"]);
-    expect(summary[0]).toContain("51 to add, 0 to change, 0 to replace, 0 to destroy");
+    expect(summary[0]).toContain("52 to add, 0 to change, 0 to replace, 0 to destroy");
+    expect(summary[1]).toContain("listeners on 80, 443; 1 listener rule;");
+    expect(summary[4]).toMatch(/about \$\d+\.\d{2} a month: \$\d+\.\d{2} for 1 service, \$\d+\.\d{2} shared \(eu-west-1 prices/);
     expect(summary[5]).toContain("no violations");
     const headings = ["1. Changes", "2. Internet exposure", "3. IAM", "4. Secrets", "5. Estimated monthly cost", "6. Policy (--strict)"];
     const positions = headings.map((heading) => text.indexOf(`\n${heading}`));
@@ -83,15 +85,17 @@ describe("review of the default app's real prod plan", () => {
   });
 
   test("changes: counts by group, creations counted by type", () => {
-    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}51 {7}0 {8}0 {8}0\n/);
-    expect(text).toContain("+ 51 new: aws_acm_certificate, aws_acm_certificate_validation,");
+    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}52 {7}0 {8}0 {8}0\n/);
+    expect(text).toContain("+ 52 new: aws_acm_certificate, aws_acm_certificate_validation,");
+    expect(text).toContain("aws_lb_listener ×2, aws_lb_listener_rule, aws_lb_target_group,");
     expect(text).toContain("aws_vpc_security_group_ingress_rule ×5");
   });
 
   test("exposure: the internet-facing load balancer, its listeners, 80 and 443 open to the world, the public addresses", () => {
     expect(text).toMatch(/aws_lb\.hello_load_balancer {2}application, dualstack, 2 zones/);
     expect(text).toMatch(/aws_lb\.hello_load_balancer {2}80\/HTTP {4}redirect to HTTPS:443 \(HTTP_301\)/);
-    expect(text).toMatch(/443\/HTTPS {2}forward to aws_lb_target_group\.hello_load_balancer_target_group {2}TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06/);
+    // The environment's shape: the HTTPS listener answers 404 to what no service's rule matches.
+    expect(text).toMatch(/443\/HTTPS {2}fixed response 404 +TLS policy ELBSecurityPolicy-TLS13-1-2-2021-06\n/);
     const open = between(text, "Ingress open to the world", "Public addresses").split("\n").filter((line) => /^ {4}(ok|!!) /.test(line));
     expect(open.map((line) => line.trim().split(/\s{2,}/).slice(0, 3))).toEqual([
       ["ok", "tcp 443", "0.0.0.0/0"],
@@ -103,6 +107,34 @@ describe("review of the default app's real prod plan", () => {
     expect(text).toContain("Elastic IP for aws_nat_gateway.hello_network_nat_gateway_a");
     expect(text).toContain("internet-facing load balancer: a public IPv4 per zone (2) and IPv6");
     expect(text).not.toContain("map_public_ip_on_launch");
+  });
+
+  test("exposure: the HTTPS listener's one rule, its host → the service's target group → the ECS service", () => {
+    const rule = planned.plan.resource_changes.find((change: any) => change.type === "aws_lb_listener_rule");
+    const priority = rule.change.after.priority;
+    expect(typeof priority).toBe("number");
+    expect(reviewPlan(planned.plan).exposure.listenerRules).toEqual([
+      {
+        address: "aws_lb_listener_rule.hello_listener_rule",
+        loadBalancer: "aws_lb.hello_load_balancer",
+        listener: "443/HTTPS",
+        priority,
+        hosts: ["hello.example.com"],
+        paths: [],
+        otherConditions: [],
+        action: "forward",
+        targets: [{ targetGroup: "aws_lb_target_group.hello_target_group", services: ["aws_ecs_service.hello_service"] }],
+      },
+    ]);
+    expect(text).toContain(
+      "  Listener rules (lowest priority first; what none matches gets the listener's default action)\n" +
+        `    443/HTTPS  priority ${priority}  host hello.example.com  any path  → aws_lb_target_group.hello_target_group → aws_ecs_service.hello_service\n`,
+    );
+    expect(markdown).toContain(
+      "| listener | priority | hosts | paths | action | target group | ECS service |\n| --- | --- | --- | --- | --- | --- | --- |\n" +
+        `| 443/HTTPS | ${priority} | \`hello.example.com\` | any | forward | \`aws_lb_target_group.hello_target_group\` | \`aws_ecs_service.hello_service\` |\n`,
+    );
+    expect(markdown).toContain("| `aws_lb.hello_load_balancer` | 443 | HTTPS | fixed response 404 | `ELBSecurityPolicy-TLS13-1-2-2021-06` |");
   });
 
   test("IAM: each role's trust, the execution role's grants read from the configuration, the secret read called out", () => {
@@ -144,7 +176,10 @@ describe("review of the default app's real prod plan", () => {
     expect(text).toMatch(/Public IPv4 addresses +4 \(2 load balancer, 2 Elastic IPs\) × 730 h × \$0\.005/);
     expect(text).toMatch(/NAT gateway hours +2 × 730 h/);
     expect(text).toMatch(/Route53 hosted zones +1 × \$0\.50 +\$0\.50/);
-    expect(text).toMatch(/CloudWatch alarms +2 × \$0\.10/);
+    // The service's own log group and its two alarms (on its target group) are its lines; the stopped-task log group is shared.
+    expect(text).toMatch(/CloudWatch Logs ingestion \(aws_ecs_service\.hello_service\) +1 log group × 1 GB × \$0\.57/);
+    expect(text).toMatch(/CloudWatch alarms \(aws_ecs_service\.hello_service\) +2 × \$0\.10/);
+    expect(text).toMatch(/\n {2}CloudWatch Logs ingestion +1 log group × 1 GB × \$0\.57/);
     const prose = text.replace(/\s+/g, " "); // the assumptions are wrapped
     expect(prose).toContain(
       "Assumptions: 730 hours a month, everything running all month; 1 LCU per load balancer on average; 10 GB a month through each NAT gateway; 1 GB a month ingested into each log group",
@@ -154,13 +189,35 @@ describe("review of the default app's real prod plan", () => {
     expect(reviewPlan(planned.plan).cost.total).toBeCloseTo(expected, 6);
   });
 
+  test("cost: the service's lines and the shared ones, each subtotal, adding up to the total", () => {
+    const { cost } = reviewPlan(planned.plan);
+    const p = loadPrices().regions["eu-west-1"];
+    const service = 2 * 0.5 * 730 * p.fargate.x86VcpuHour + 2 * 1 * 730 * p.fargate.x86GbHour + p.logsIngestGb + 2 * p.alarmMonth;
+    expect(cost.scopes.map((scope) => scope.scope)).toEqual(["aws_ecs_service.hello_service", "shared"]);
+    expect(cost.scopes[0].monthly).toBeCloseTo(service, 9);
+    expect(cost.scopes[0].items).toBe(4);
+    expect(cost.scopes[1].monthly).toBeCloseTo(cost.total - service, 9);
+    expect(cost.total).toBe(cost.items.reduce((sum, item) => sum + item.monthly, 0));
+    // The service's lines first, then the shared ones.
+    expect(cost.items.map((item) => item.scope)).toEqual([...Array(4).fill("aws_ecs_service.hello_service"), ...Array(cost.items.length - 4).fill("shared")]);
+    const money = (value: number) => `\\$${value.toFixed(2).replace(".", "\\.")}`;
+    expect(text).toMatch(
+      new RegExp(
+        "\\n {2}Per service \\(its tasks, their public addresses, its log groups and alarms\\) and shared\\n" +
+          ` {4}aws_ecs_service\\.hello_service +${money(cost.scopes[0].monthly)}\\n {4}shared +${money(cost.scopes[1].monthly)}\\n {4}Total +${money(cost.total)}\\n`,
+      ),
+    );
+    const [own, shared] = cost.scopes.map((scope) => scope.monthly.toFixed(2));
+    expect(markdown).toContain(`| \`aws_ecs_service.hello_service\` | $${own} |\n| shared | $${shared} |\n| **Total** | **$${cost.total.toFixed(2)}** |`);
+  });
+
   test("markdown: headings, tables, the resource list folded, the mapping and the total", () => {
-    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*51 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
+    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*52 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
     for (const heading of ["### 1. Changes", "### 2. Internet exposure", "### 3. IAM", "### 4. Secrets", "### 5. Estimated monthly cost: about $"]) {
       expect(markdown).toContain(`\n${heading}`);
     }
-    expect(markdown).toContain("| `hello` | 51 | 0 | 0 | 0 |");
-    expect(markdown).toContain("<details>\n<summary>All 51 changed resources</summary>\n\n|  | resource |");
+    expect(markdown).toContain("| `hello` | 52 | 0 | 0 | 0 |");
+    expect(markdown).toContain("<details>\n<summary>All 52 changed resources</summary>\n\n|  | resource |");
     expect(markdown).toContain("| `aws_lb.hello_load_balancer` | 80 | HTTP | redirect to HTTPS:443 (HTTP_301) |  |");
     expect(markdown).toContain("| ✅ | **tcp 443** | `0.0.0.0/0` | `aws_vpc_security_group_ingress_rule.hello_load_balancer_ingress_443_ipv4` |");
     expect(markdown).toContain(
@@ -188,10 +245,10 @@ describe("review of the default app's real prod plan", () => {
     const edited = JSON.stringify(withReplacementAndDeletion(planned.plan));
     const lenient = review(edited);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain("49 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone, REPLACES aws_lb.hello_load_balancer");
+    expect(lenient.stdout).toContain("50 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone_hello_example_com, REPLACES aws_lb.hello_load_balancer");
     expect(lenient.stdout).toMatch(/!! REPLACE {2}aws_lb\.hello_load_balancer\n +why: an argument that cannot be updated in place changed\n +forced by: name/);
-    expect(lenient.stdout).toMatch(/!! DESTROY {2}aws_route53_zone\.hello_zone\n +why: its block was removed from the configuration/);
-    expect(lenient.stdout).toMatch(/ {2}hello {3}49 {7}0 {8}1 {8}1\n/);
+    expect(lenient.stdout).toMatch(/!! DESTROY {2}aws_route53_zone\.hello_zone_hello_example_com\n +why: its block was removed from the configuration/);
+    expect(lenient.stdout).toMatch(/ {2}hello {3}50 {7}0 {8}1 {8}1\n/);
     expect(lenient.stdout).not.toContain("Route53 hosted zones");
     const strict = review(edited, "--strict");
     expect(strict.code).toBe(1);
@@ -201,15 +258,15 @@ describe("review of the default app's real prod plan", () => {
     expect(markdownStrict.stdout).toContain(
       "> ⚠️ **REPLACE** `aws_lb.hello_load_balancer` — why: an argument that cannot be updated in place changed; forced by `name`; deleted before its replacement is created",
     );
-    expect(markdownStrict.stdout).toContain("> ⚠️ **DESTROY** `aws_route53_zone.hello_zone`");
-    expect(markdownStrict.stdout).toContain("| `hello` | 49 | 0 | **1** | **1** |");
+    expect(markdownStrict.stdout).toContain("> ⚠️ **DESTROY** `aws_route53_zone.hello_zone_hello_example_com`");
+    expect(markdownStrict.stdout).toContain("| `hello` | 50 | 0 | **1** | **1** |");
   });
 });
 
 describe("review of the default app's real dev plan", () => {
-  test("the smaller environment: 49 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
+  test("the smaller environment: 50 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
     const devText = review(dev.planJsonText).stdout;
-    expect(devText).toMatch(/Changes +49 to add, 0 to change, 0 to replace, 0 to destroy/);
+    expect(devText).toMatch(/Changes +50 to add, 0 to change, 0 to replace, 0 to destroy/);
     expect(devText).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +1 tasks? × 0\.25 vCPU × 730 h/);
     expect(devText).toMatch(/NAT gateway hours +1 × 730 h/);
     expect(devText).toMatch(/\/hello-dev\/PASSWORD → hello-dev\.PASSWORD/);

@@ -179,8 +179,8 @@ describe("review of a risky variant, planned offline by Terraform", () => {
   });
 
   test("changes: the app's group and the raw resources' group, the data source read at apply counted", () => {
-    expect(text).toContain("62 to add, 0 to change, 0 to replace, 0 to destroy, 1 to read");
-    expect(text).toMatch(/ {2}hello {3}52 {7}0 {8}0 {8}0\n {2}risky {3}10 {7}0 {8}0 {8}0\n/);
+    expect(text).toContain("63 to add, 0 to change, 0 to replace, 0 to destroy, 1 to read");
+    expect(text).toMatch(/ {2}hello {3}53 {7}0 {8}0 {8}0\n {2}risky {3}10 {7}0 {8}0 {8}0\n/);
     expect(text).toContain("<=  data.aws_iam_policy_document.risky_reader_document");
   });
 
@@ -193,9 +193,11 @@ describe("review of a risky variant, planned offline by Terraform", () => {
     expect(text).toMatch(new RegExp(`Fargate vCPU \\(ARM64, aws_ecs_service\\.hello_service\\) +3 tasks × 0\\.5 vCPU × 730 h × \\$${p.fargate.armVcpuHour} +\\$${vcpu.toFixed(2)}`));
     expect(text).toMatch(new RegExp(`Fargate memory \\(ARM64, aws_ecs_service\\.hello_service\\) +3 tasks × 1 GB × 730 h × \\$${p.fargate.armGbHour} +\\$${memory.toFixed(2)}`));
     expect(p.fargate.armVcpuHour).toBeLessThan(p.fargate.x86VcpuHour);
-    // The hand-written service: one x86 task of 0.25 vCPU, and its public IP counted with the others.
+    // The hand-written service: one x86 task of 0.25 vCPU, and its public IP counted as its own, apart from the shared ones.
     expect(text).toMatch(new RegExp(`Fargate vCPU \\(X86_64, aws_ecs_service\\.risky_worker_service\\) +1 task × 0\\.25 vCPU × 730 h × \\$${p.fargate.x86VcpuHour}`));
-    expect(text).toMatch(/Public IPv4 addresses +5 \(2 load balancer, 2 Elastic IPs, 1 task\) × 730 h × \$0\.005/);
+    expect(text).toMatch(/Public IPv4 addresses \(aws_ecs_service\.risky_worker_service\) +1 task \(assign_public_ip\) × 730 h × \$0\.005 +\$3\.65\n/);
+    expect(text).toMatch(/\n {2}Public IPv4 addresses +4 \(2 load balancer, 2 Elastic IPs\) × 730 h × \$0\.005/);
+    expect(text).toMatch(/\n {4}aws_ecs_service\.hello_service +\$\d+\.\d{2}\n {4}aws_ecs_service\.risky_worker_service +\$\d+\.\d{2}\n {4}shared +\$\d+\.\d{2}\n/);
     expect(text).not.toContain("†"); // every us-east-1 price is confirmed by a source
     const ireland = review("--region", "eu-west-1").stdout;
     expect(ireland).toContain("(eu-west-1 prices as of");

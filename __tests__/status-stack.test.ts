@@ -3,6 +3,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Cluster, SecretParameter } from "../src";
 import { listStacks, logStreamOf, readStack, UsageError } from "../src/cli/status/stack";
+import { buildReport, buildServiceReport, routesOf } from "../src/cli/status/report";
+import { renderText } from "../src/cli/status/render";
+import { runAppCommand } from "./support/app-command";
 import { STACK, synthDefaultApp, synthMainApp, synthVariant } from "./fixtures/status/run";
 
 jest.setTimeout(120_000);
@@ -111,7 +114,10 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
       targetGroupResource: "aws_lb_target_group.hello_target_group",
       targetGroupName: "hello",
       healthCheck: { path: "/", port: "traffic-port", matcher: "200-399", intervalSeconds: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+      listenerRules: [{ resource: "aws_lb_listener_rule.hello_listener_rule", priority: expect.any(Number), hosts: ["hello.example.com"], paths: [] }],
     });
+    expect(readStack(outdir).services[0].loadBalancers).toHaveLength(1);
+    expect(readStack(outdir).services[0].serviceConnect).toBeUndefined();
   });
 
   test("its network: created by the stack, with a NAT gateway per zone", () => {
@@ -120,6 +126,118 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
       natGateways: ["aws_nat_gateway.hello_network_nat_gateway_a", "aws_nat_gateway.hello_network_nat_gateway_b"],
       vpcEndpoints: [],
     });
+  });
+});
+
+describe("examples/platform.ts, synthesized by its app command: web services and a backend in one environment", () => {
+  const SERVICES = {
+    admin: "aws_ecs_service.platform_admin_service",
+    orders: "aws_ecs_service.platform_orders_service",
+    shop: "aws_ecs_service.platform_shop_service",
+  };
+  let outdir: string;
+  let stack: ReturnType<typeof readStack>;
+  const service = (resource: string) => {
+    const found = stack.services.find((candidate) => candidate.resource === resource);
+    if (!found) throw new Error(`${resource} not read`);
+    return found;
+  };
+  beforeAll(() => {
+    outdir = runAppCommand({ CHECKPOINT_DISABLE: "1" }, "examples/platform.ts");
+    scratch.push(outdir);
+    stack = readStack(outdir);
+  });
+
+  test("every aws_ecs_service of the stack is read, in one cluster, with the provider's region", () => {
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "platform-prod", "cdk.tf.json"), "utf8"));
+    expect(stack.name).toBe("platform-prod");
+    expect(stack.region).toBe("eu-west-1");
+    expect(stack.services.map((entry) => entry.resource).sort()).toEqual(Object.keys(json.resource.aws_ecs_service).map((name) => `aws_ecs_service.${name}`).sort());
+    expect(stack.services.map((entry) => entry.resource)).toEqual(expect.arrayContaining(Object.values(SERVICES)));
+    for (const resource of Object.values(SERVICES)) expect(service(resource)).toMatchObject({ cluster: "platform-prod", clusterName: "platform-prod" });
+    expect(service(SERVICES.admin)).toMatchObject({ name: "platform-prod-admin", desiredCount: 1 });
+    expect(service(SERVICES.orders).name).toBe("platform-prod-orders");
+    expect(service(SERVICES.shop).name).toBe("platform-prod-shop");
+  });
+
+  test("each service's own task definition, container, port and log group", () => {
+    for (const [short, resource] of Object.entries(SERVICES)) {
+      const name = `platform-prod-${short}`;
+      const { taskDefinition } = service(resource);
+      expect(taskDefinition).toMatchObject({
+        resource: `aws_ecs_task_definition.platform_${short}_task`,
+        family: name,
+        cpuArchitecture: "X86_64",
+        operatingSystemFamily: "LINUX",
+        executionRole: { name: `${name}-execution`, resource: `aws_iam_role.platform_${short}_task_execution_role`, createdByStack: true },
+      });
+      expect(taskDefinition?.cpu).toEqual(expect.any(Number));
+      expect(taskDefinition?.memory).toEqual(expect.any(Number));
+      // The app's container (a service may have sidecars beside it), logging to the service's own group.
+      const container = taskDefinition?.containers.find((candidate) => candidate.name === name);
+      expect(container).toMatchObject({
+        image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+        essential: true,
+        ports: [short === "orders" ? 8080 : 80],
+        logGroup: `/ecs/${name}`,
+        logStreamPrefix: name,
+        logRegion: "eu-west-1",
+      });
+      expect(logStreamOf(service(resource), name, "0a1b2c")).toEqual({ group: `/ecs/${name}`, stream: `${name}/${name}/0a1b2c` });
+    }
+    // Three task definitions and three log groups, none shared.
+    const families = Object.values(SERVICES).map((resource) => service(resource).taskDefinition?.resource);
+    expect(new Set(families).size).toBe(3);
+    // The backend's secret is read by its own execution role, no other.
+    const [secret] = service(SERVICES.orders).taskDefinition?.containers.find((container) => container.name === "platform-prod-orders")?.secrets ?? [];
+    expect(secret?.variable).toBe("DATABASE_PASSWORD");
+    expect(service(SERVICES.admin).taskDefinition?.containers.flatMap((container) => container.secrets)).toEqual([]);
+  });
+
+  test("the web services' target groups with their health checks and the listener rules forwarding to them", () => {
+    const admin = service(SERVICES.admin);
+    const shop = service(SERVICES.shop);
+    expect(admin.loadBalancers).toEqual([admin.loadBalancer]);
+    expect(admin.loadBalancer).toEqual({
+      containerName: "platform-prod-admin",
+      containerPort: 80,
+      targetGroupResource: "aws_lb_target_group.platform_admin_target_group",
+      targetGroupName: "platform-prod-admin",
+      healthCheck: expect.objectContaining({ path: "/", port: "traffic-port" }),
+      listenerRules: [{ resource: "aws_lb_listener_rule.platform_admin_listener_rule", priority: expect.any(Number), hosts: ["shop.example.com"], paths: ["/admin/*"] }],
+    });
+    expect(shop.loadBalancer).toEqual({
+      containerName: "platform-prod-shop",
+      containerPort: 80,
+      targetGroupResource: "aws_lb_target_group.platform_shop_target_group",
+      targetGroupName: "platform-prod-shop",
+      healthCheck: expect.objectContaining({ path: "/", port: "traffic-port" }),
+      listenerRules: [{ resource: "aws_lb_listener_rule.platform_shop_listener_rule", priority: expect.any(Number), hosts: ["shop.example.com", "www.example.com"], paths: [] }],
+    });
+    expect(routesOf(admin)).toEqual(["load balancer target group platform-prod-admin (container platform-prod-admin:80) for shop.example.com path /admin/*"]);
+  });
+
+  test("the backend: no load balancer, reached through Service Connect; the shop joins the namespace as a client", () => {
+    const orders = service(SERVICES.orders);
+    expect(orders.loadBalancer).toBeUndefined();
+    expect(orders.loadBalancers).toEqual([]);
+    expect(orders.healthCheckGracePeriodSeconds).toBeUndefined();
+    const namespace = { namespace: "platform-prod", namespaceResource: "aws_service_discovery_http_namespace.platform_service_connect_namespace" };
+    expect(orders.serviceConnect).toEqual({ ...namespace, endpoints: [{ portName: "http", discoveryName: "orders", dnsName: "orders", port: 8080 }] });
+    expect(service(SERVICES.shop).serviceConnect).toEqual({ ...namespace, endpoints: [] });
+    expect(service(SERVICES.admin).serviceConnect).toBeUndefined();
+    expect(routesOf(orders)).toEqual(["Service Connect namespace platform-prod: orders:8080 (port http)"]);
+    expect(routesOf(service(SERVICES.shop))).toEqual([
+      "load balancer target group platform-prod-shop (container platform-prod-shop:80) for shop.example.com, www.example.com",
+      "Service Connect namespace platform-prod: a client only, no endpoint of its own",
+    ]);
+  });
+
+  test("the report says how each service is reached, a backend not deployed yet too", () => {
+    const report = buildServiceReport(stack, service(SERVICES.orders), { service: undefined, missing: "service platform-prod-orders not found", stoppedTasks: [] });
+    expect(report).toMatchObject({ name: "platform-prod-orders", state: "not-found", routes: ["Service Connect namespace platform-prod: orders:8080 (port http)"] });
+    const text = renderText(buildReport(stack, "eu-west-1", [report]));
+    expect(text).toContain("  Reached through: Service Connect namespace platform-prod: orders:8080 (port http)\n");
   });
 });
 

@@ -47,7 +47,7 @@ export function helpText(): string {
     `  Managed policies refused: ${ADMIN_MANAGED_POLICIES.join(", ")}.`,
     `  Types protected from replacement and deletion: ${Object.keys(STATEFUL_TYPES).join(", ")}.`,
     "",
-    "The cost estimate uses src/review/prices.json (dated, with its sources) and prints its assumptions.",
+    "The cost estimate uses src/cli/review/prices.json (dated, with its sources) and prints its assumptions.",
     "",
   ].join("\n");
 }

@@ -3,11 +3,16 @@
  * have, not only the new ones), from the dated price table `prices.json` and stated assumptions: Fargate
  * (task size × desired count × hours, ARM64 priced as Graviton), load balancer hours and LCUs, NAT gateway
  * hours and data, public IPv4 addresses, hosted zones, log ingestion and alarms.
+ *
+ * Each line has a scope: the ECS service it is for (its tasks, their public addresses, the log groups its
+ * task definition writes to, the alarms on it or on its target group) or `shared` (the load balancer, NAT
+ * gateways, zones, and what no single service owns), so that an environment of many services reads as a
+ * cost per service plus the shared part once.
  */
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Plan, PlanResource } from "./plan";
-import { numberOr, stringOr, asArray } from "./exposure";
+import { numberOr, stringOr, asArray, compareText, servicesByTargetGroup } from "./exposure";
 
 export interface RegionPrices {
   readonly fargate: { x86VcpuHour: number; x86GbHour: number; armVcpuHour: number; armGbHour: number };
@@ -48,6 +53,22 @@ export interface CostItem {
   readonly unconfirmed: boolean;
   /** Uses a usage assumption (LCUs, GB). */
   readonly assumed: boolean;
+  /** The ECS service (its address) the line is for, or SHARED. */
+  readonly scope: string;
+}
+
+/** The scope of a cost line no single service owns. */
+export const SHARED = "shared";
+
+/** A subtotal: one per ECS service in the plan (in address order), then the shared part. */
+export interface CostScope {
+  /** The service's address, or SHARED. */
+  readonly scope: string;
+  /** The sum of the scope's lines. */
+  readonly monthly: number;
+  readonly items: number;
+  /** A service whose tasks could not be priced (their size unknown, EC2 capacity...): its subtotal is partial. */
+  readonly fargateNotEstimated?: boolean;
 }
 
 export interface CostSection {
@@ -58,8 +79,12 @@ export interface CostSection {
   readonly fallback: boolean;
   readonly priceLabel: string;
   readonly asOf: string;
+  /** Per service first (in address order), then the shared lines. */
   readonly items: CostItem[];
+  /** Exactly the sum of the items. */
   readonly total: number;
+  /** Subtotals per service and shared: they add up to the total. */
+  readonly scopes: CostScope[];
   readonly assumptions: string[];
   readonly notEstimated: string[];
   readonly notes: string[];
@@ -89,6 +114,11 @@ const UNPRICED: Record<string, string> = {
   aws_cloudfront_distribution: "CloudFront",
   aws_s3_bucket: "S3 storage and requests",
   aws_ecr_repository: "ECR storage",
+  aws_service_discovery_private_dns_namespace: "AWS Cloud Map namespaces, services and registered instances",
+  aws_service_discovery_public_dns_namespace: "AWS Cloud Map namespaces, services and registered instances",
+  aws_service_discovery_service: "AWS Cloud Map namespaces, services and registered instances",
+  aws_sqs_queue: "SQS requests",
+  aws_scheduler_schedule: "EventBridge Scheduler invocations",
 };
 
 export function estimateCost(plan: Plan, regionOption: string | undefined, prices: PriceTable = loadPrices()): CostSection {
@@ -107,27 +137,33 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   ]);
   const unconfirmed = (path: string) => table.unconfirmed.includes(path) || table.unconfirmed.includes("*");
   const money = (value: number) => `$${value < 1 && String(value).split(".")[1]?.length === 1 ? value.toFixed(2) : value}`;
-  const add = (item: string, detail: string, monthly: number, pricePaths: string[], assumed = false) => {
-    if (monthly > 0) items.push({ item, detail, monthly, unconfirmed: pricePaths.some(unconfirmed), assumed });
+  const add = (item: string, detail: string, monthly: number, pricePaths: string[], assumed = false, scope = SHARED) => {
+    if (monthly > 0) items.push({ item, detail, monthly, unconfirmed: pricePaths.some(unconfirmed), assumed, scope });
   };
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const scoped = (label: string, scope: string) => (scope === SHARED ? label : `${label} (${scope})`);
 
   // Fargate: each service's tasks, sized by its task definition.
-  let publicTaskAddresses = 0;
-  for (const service of plan.present("aws_ecs_service")) {
+  const services = plan.present("aws_ecs_service");
+  const notPriced = new Set<string>();
+  for (const service of services) {
     const fargate = fargateOf(plan, service);
     if (!fargate.priced) {
       if (fargate.note) notes.push(fargate.note);
+      notPriced.add(service.address);
       continue;
     }
-    const task = plan.referencedResources(service, "task_definition").find((resource) => resource.type === "aws_ecs_task_definition");
+    const task = taskDefinitionOf(plan, service);
     if (!task) {
       notes.push(`${service.address}: its task definition is not in this plan, so its size is unknown: not estimated`);
+      notPriced.add(service.address);
       continue;
     }
     const cpu = numberOr(plan.value(task, "cpu"));
     const memory = numberOr(plan.value(task, "memory"));
     if (cpu === undefined || memory === undefined) {
       notes.push(`${task.address}: cpu/memory unknown at plan time: not estimated`);
+      notPriced.add(service.address);
       continue;
     }
     let count = numberOr(plan.value(service, "desired_count"));
@@ -146,9 +182,19 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       : [table.fargate.x86VcpuHour, table.fargate.x86GbHour, "fargate.x86VcpuHour", "fargate.x86GbHour"];
     const label = `${arm ? "ARM64" : "X86_64"}, ${service.address}`;
     const tasks = `${count} task${count === 1 ? "" : "s"}`;
-    add(`Fargate vCPU (${label})`, `${tasks} × ${vcpu} vCPU × ${hours} h × ${money(vcpuPrice)}`, count * vcpu * hours * vcpuPrice, [vcpuPath]);
-    add(`Fargate memory (${label})`, `${tasks} × ${gb} GB × ${hours} h × ${money(gbPrice)}`, count * gb * hours * gbPrice, [gbPath]);
-    if (plan.value(service, "network_configuration.0.assign_public_ip") === true) publicTaskAddresses += count;
+    const scope = service.address;
+    add(`Fargate vCPU (${label})`, `${tasks} × ${vcpu} vCPU × ${hours} h × ${money(vcpuPrice)}`, count * vcpu * hours * vcpuPrice, [vcpuPath], false, scope);
+    add(`Fargate memory (${label})`, `${tasks} × ${gb} GB × ${hours} h × ${money(gbPrice)}`, count * gb * hours * gbPrice, [gbPath], false, scope);
+    if (plan.value(service, "network_configuration.0.assign_public_ip") === true) {
+      add(
+        scoped("Public IPv4 addresses", scope),
+        `${tasks} (assign_public_ip) × ${hours} h × ${money(table.publicIpv4Hour)}`,
+        count * hours * table.publicIpv4Hour,
+        ["publicIpv4Hour"],
+        false,
+        scope,
+      );
+    }
   }
 
   // Load balancers: application ones are priced; their public IPv4 addresses, one per zone.
@@ -173,15 +219,15 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     add("Load balancer capacity units", `${albs} × ${lcu} LCU × ${hours} h × ${money(table.alb.lcuHour)}`, albs * lcu * hours * table.alb.lcuHour, ["alb.lcuHour"], true);
   }
 
+  // The shared public addresses: the load balancers' and the Elastic IPs (the tasks' are their services').
   const eips = plan.present("aws_eip").length;
-  const addresses = lbAddresses + eips + publicTaskAddresses;
-  if (addresses) {
+  const sharedAddresses = lbAddresses + eips;
+  if (sharedAddresses) {
     const parts = [
       lbAddresses ? `${lbAddresses} load balancer${zonesAssumed ? " (zones assumed)" : ""}` : "",
       eips ? `${eips} Elastic IP${eips === 1 ? "" : "s"}` : "",
-      publicTaskAddresses ? `${publicTaskAddresses} task${publicTaskAddresses === 1 ? "" : "s"}` : "",
     ].filter(Boolean);
-    add("Public IPv4 addresses", `${addresses} (${parts.join(", ")}) × ${hours} h × ${money(table.publicIpv4Hour)}`, addresses * hours * table.publicIpv4Hour, ["publicIpv4Hour"]);
+    add("Public IPv4 addresses", `${sharedAddresses} (${parts.join(", ")}) × ${hours} h × ${money(table.publicIpv4Hour)}`, sharedAddresses * hours * table.publicIpv4Hour, ["publicIpv4Hour"]);
   }
 
   const nats = plan.present("aws_nat_gateway").length;
@@ -194,18 +240,37 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   const zones = plan.present("aws_route53_zone").length;
   if (zones) add("Route53 hosted zones", `${zones} × ${money(table.route53ZoneMonth)}`, zones * table.route53ZoneMonth, ["route53ZoneMonth"]);
 
-  const logGroups = plan.present("aws_cloudwatch_log_group").length;
-  if (logGroups) {
+  // Log groups: a service's are those its task definition writes to; the others are shared.
+  const owners = ownersOf(plan, services);
+  const logGroups = groupBy(plan.present("aws_cloudwatch_log_group"), (group) => owners.logGroups.get(group.address) ?? SHARED);
+  for (const [scope, groups] of logGroups) {
     const gb = prices.assumptions.logGroupGbPerMonth;
-    add("CloudWatch Logs ingestion", `${logGroups} log group${logGroups === 1 ? "" : "s"} × ${gb} GB × ${money(table.logsIngestGb)}`, logGroups * gb * table.logsIngestGb, ["logsIngestGb"], true);
+    add(
+      scoped("CloudWatch Logs ingestion", scope),
+      `${plural(groups.length, "log group")} × ${gb} GB × ${money(table.logsIngestGb)}`,
+      groups.length * gb * table.logsIngestGb,
+      ["logsIngestGb"],
+      true,
+      scope,
+    );
   }
 
-  const alarms = plan.present("aws_cloudwatch_metric_alarm");
-  const highResolution = alarms.filter((alarm) => (numberOr(plan.value(alarm, "period")) ?? 60) < 60).length;
-  const standard = alarms.length - highResolution;
-  if (standard) add("CloudWatch alarms", `${standard} × ${money(table.alarmMonth)}`, standard * table.alarmMonth, ["alarmMonth"]);
-  if (highResolution) {
-    add("CloudWatch alarms, high resolution", `${highResolution} × ${money(table.alarmHighResolutionMonth)}`, highResolution * table.alarmHighResolutionMonth, ["alarmHighResolutionMonth"]);
+  // Alarms: a service's are those on it or on its target group.
+  const alarms = groupBy(plan.present("aws_cloudwatch_metric_alarm"), (alarm) => alarmScope(plan, alarm, owners.targetGroups));
+  for (const [scope, list] of alarms) {
+    const highResolution = list.filter((alarm) => (numberOr(plan.value(alarm, "period")) ?? 60) < 60).length;
+    const standard = list.length - highResolution;
+    if (standard) add(scoped("CloudWatch alarms", scope), `${standard} × ${money(table.alarmMonth)}`, standard * table.alarmMonth, ["alarmMonth"], false, scope);
+    if (highResolution) {
+      add(
+        scoped("CloudWatch alarms, high resolution", scope),
+        `${highResolution} × ${money(table.alarmHighResolutionMonth)}`,
+        highResolution * table.alarmHighResolutionMonth,
+        ["alarmHighResolutionMonth"],
+        false,
+        scope,
+      );
+    }
   }
 
   for (const cluster of plan.present("aws_ecs_cluster")) {
@@ -214,8 +279,45 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       notEstimated.add(`Container Insights metrics (on for ${cluster.address})`);
     }
   }
+  for (const namespace of plan.present("aws_service_discovery_http_namespace")) {
+    const users = services.filter((service) => plan.referencedResourcesUnder(service, "service_connect_configuration").some((target) => target.address === namespace.address));
+    notEstimated.add(
+      `AWS Cloud Map${users.length ? " for Service Connect" : ""} (${namespace.address}): registered instances and discovery calls, not in the price table`,
+    );
+  }
   for (const resource of plan.present(...Object.keys(UNPRICED))) notEstimated.add(UNPRICED[resource.type]);
+  // Task definitions no service runs (scheduled and one-off tasks): how long they run is not in the plan.
+  const runByServices = new Set(services.map((service) => taskDefinitionOf(plan, service)?.address));
+  const standalone = plan.present("aws_ecs_task_definition").filter((task) => !runByServices.has(task.address));
+  if (standalone.length) notEstimated.add(`Fargate time of tasks run outside a service (${standalone.map((task) => task.address).join(", ")})`);
+  // Autoscaled services are priced at their desired_count.
+  for (const target of plan.present("aws_appautoscaling_target")) {
+    const id = stringOr(plan.knownValue(target, "resource_id")) ?? "";
+    const service = services.find((candidate) => {
+      const name = stringOr(plan.value(candidate, "name"));
+      return (name !== undefined && id.startsWith("service/") && id.endsWith(`/${name}`)) ||
+        plan.referencedResourcesUnder(target, "resource_id").some((resource) => resource.address === candidate.address);
+    });
+    if (!service) continue;
+    const [min, max] = [numberOr(plan.value(target, "min_capacity")), numberOr(plan.value(target, "max_capacity"))];
+    notes.push(
+      `${service.address}: autoscaled${min !== undefined && max !== undefined ? ` between ${min} and ${max} tasks` : ""}, priced at its desired_count (${numberOr(plan.value(service, "desired_count")) ?? "unknown"})`,
+    );
+  }
 
+  // Per service in address order, then shared; each scope's lines in the order they were added.
+  const serviceOrder = services.map((service) => service.address).sort(compareText);
+  const rank = (scope: string) => (scope === SHARED ? serviceOrder.length : serviceOrder.indexOf(scope));
+  items.sort((a, b) => rank(a.scope) - rank(b.scope));
+  const scopes: CostScope[] = [...serviceOrder, SHARED].map((scope) => {
+    const lines = items.filter((item) => item.scope === scope);
+    return {
+      scope,
+      monthly: lines.reduce((sum, item) => sum + item.monthly, 0),
+      items: lines.length,
+      ...(notPriced.has(scope) ? { fargateNotEstimated: true } : {}),
+    };
+  });
   const a = prices.assumptions;
   return {
     region,
@@ -225,6 +327,7 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     asOf: prices.asOf,
     items,
     total: items.reduce((sum, item) => sum + item.monthly, 0),
+    scopes,
     assumptions: [
       `${a.hoursPerMonth} hours a month, everything running all month`,
       `${a.albLcuPerHour} LCU per load balancer on average`,
@@ -235,6 +338,49 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     notEstimated: [...notEstimated],
     notes,
   };
+}
+
+function taskDefinitionOf(plan: Plan, service: PlanResource): PlanResource | undefined {
+  return plan.referencedResources(service, "task_definition").find((resource) => resource.type === "aws_ecs_task_definition");
+}
+
+/**
+ * What belongs to one service: the log groups its task definition writes to, the target groups its tasks
+ * are registered in. A log group or target group two services share is nobody's (shared).
+ */
+function ownersOf(plan: Plan, services: PlanResource[]): { logGroups: Map<string, string>; targetGroups: Map<string, string> } {
+  const logGroups = new Map<string, Set<string>>();
+  for (const service of services) {
+    const task = taskDefinitionOf(plan, service);
+    if (!task) continue;
+    for (const group of plan.referencedResourcesUnder(task, "container_definitions")) {
+      if (group.type !== "aws_cloudwatch_log_group") continue;
+      logGroups.set(group.address, (logGroups.get(group.address) ?? new Set()).add(service.address));
+    }
+  }
+  const single = (map: Map<string, Set<string>>) =>
+    new Map([...map].filter(([, owners]) => owners.size === 1).map(([key, owners]) => [key, [...owners][0]]));
+  const targetGroups = new Map<string, Set<string>>();
+  for (const [group, users] of servicesByTargetGroup(plan)) targetGroups.set(group, new Set(users.map((service) => service.address)));
+  return { logGroups: single(logGroups), targetGroups: single(targetGroups) };
+}
+
+/** The service an alarm watches (its dimensions name the service, or its target group), else shared. */
+function alarmScope(plan: Plan, alarm: PlanResource, targetGroups: Map<string, string>): string {
+  const referenced = plan.referencedResourcesUnder(alarm);
+  const owners = new Set<string>();
+  for (const resource of referenced) {
+    if (resource.type === "aws_ecs_service") owners.add(resource.address);
+    const owner = targetGroups.get(resource.address);
+    if (owner) owners.add(owner);
+  }
+  return owners.size === 1 ? [...owners][0] : SHARED;
+}
+
+function groupBy<T>(list: T[], key: (entry: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const entry of list) map.set(key(entry), [...(map.get(key(entry)) ?? []), entry]);
+  return map;
 }
 
 /** Whether a service runs on Fargate (launch type or capacity providers), and what to say when it is not priced as such. */
@@ -249,6 +395,9 @@ function fargateOf(plan: Plan, service: PlanResource): { priced: boolean; note?:
   }
   if (providers.length && providers.every((provider) => provider === "FARGATE_SPOT")) {
     return { priced: true, note: `${service.address}: Fargate Spot, priced at on-demand rates (an upper bound)` };
+  }
+  if (providers.includes("FARGATE_SPOT") && providers.some((provider) => provider.startsWith("FARGATE"))) {
+    return { priced: true, note: `${service.address}: partly on Fargate Spot, priced at on-demand rates (an upper bound)` };
   }
   if (providers.some((provider) => provider.startsWith("FARGATE"))) return { priced: true };
   if (providers.length) return { priced: false, note: `${service.address}: capacity providers ${providers.join(", ")} are not estimated` };

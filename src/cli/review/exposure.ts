@@ -1,7 +1,8 @@
 /**
- * Section 2, what the internet can reach once the plan is applied: internet-facing load balancers and
- * their listeners, ingress rules open to 0.0.0.0/0 or ::/0 (rule resources, security group rule resources
- * and inline `ingress` blocks alike), and public IP addresses.
+ * Section 2, what the internet can reach once the plan is applied: internet-facing load balancers, their
+ * listeners and the listener rules that route requests by host and path to a target group and the ECS
+ * service behind it, ingress rules open to 0.0.0.0/0 or ::/0 (rule resources, security group rule
+ * resources and inline `ingress` blocks alike), and public IP addresses.
  */
 import { Json, Plan, PlanResource } from "./plan";
 import { showValue } from "../hcl";
@@ -25,6 +26,40 @@ export interface ListenerExposure {
   /** `redirect to HTTPS:443 (HTTP_301)`, `forward to aws_lb_target_group.x`, `fixed response 404`. */
   readonly action: string;
   readonly sslPolicy?: string;
+  /** Extra certificates the listener serves by SNI (`aws_lb_listener_certificate` resources). */
+  readonly sniCertificates: string[];
+}
+
+/** What the review says of a value Terraform knows only after apply: never a guess. */
+export const UNKNOWN_AT_PLAN = "unknown at plan";
+
+/** Where a listener rule sends what it matches. */
+export interface RuleTarget {
+  /** `aws_lb_target_group.x`, a target group ARN outside the plan, or UNKNOWN_AT_PLAN. */
+  readonly targetGroup: string;
+  /** The ECS services whose `load_balancer` block registers their tasks in that target group. */
+  readonly services: string[];
+  /** The weight of a weighted forward, when there are several target groups. */
+  readonly weight?: number;
+}
+
+export interface ListenerRuleExposure {
+  readonly address: string;
+  readonly loadBalancer?: string;
+  /** The listener's `443/HTTPS`, or its address or ARN when its port is not known. */
+  readonly listener: string;
+  /** Lowest first; UNKNOWN_AT_PLAN when Terraform does not know it yet. */
+  readonly priority: number | typeof UNKNOWN_AT_PLAN;
+  /** host_header values; empty: any host; UNKNOWN_AT_PLAN for a value not known yet. */
+  readonly hosts: string[];
+  /** path_pattern values; empty: any path. */
+  readonly paths: string[];
+  /** The other conditions: `header X-Env: beta`, `method POST`, `query a=b`, `source IP 10.0.0.0/8`. */
+  readonly otherConditions: string[];
+  /** `forward`, `redirect to HTTPS:443 (HTTP_301)`, `fixed response 503`, `authenticate-oidc, then forward`. */
+  readonly action: string;
+  /** For a forward: the target groups and the services behind them. */
+  readonly targets: RuleTarget[];
 }
 
 export interface OpenRule {
@@ -50,6 +85,8 @@ export interface ExposureSection {
   readonly loadBalancers: LoadBalancerExposure[];
   readonly internalLoadBalancers: number;
   readonly listeners: ListenerExposure[];
+  /** The rules of those listeners, by load balancer, listener port and priority. */
+  readonly listenerRules: ListenerRuleExposure[];
   readonly openRules: OpenRule[];
   readonly publicAddresses: PublicAddress[];
   readonly violations: Violation[];
@@ -80,6 +117,7 @@ export function reviewExposure(plan: Plan): ExposureSection {
   }
 
   const listeners: ListenerExposure[] = [];
+  const certificates = plan.present("aws_lb_listener_certificate");
   for (const listener of plan.present("aws_lb_listener", "aws_alb_listener")) {
     const loadBalancer = plan.referencedResources(listener, "load_balancer_arn")[0]?.address;
     if (loadBalancer && !internetFacing.has(loadBalancer)) continue;
@@ -90,9 +128,13 @@ export function reviewExposure(plan: Plan): ExposureSection {
       protocol: stringOr(plan.value(listener, "protocol")),
       action: listenerAction(plan, listener),
       sslPolicy: stringOr(plan.value(listener, "ssl_policy")),
+      sniCertificates: certificates
+        .filter((certificate) => plan.referencedResources(certificate, "listener_arn").some((target) => target.address === listener.address))
+        .map((certificate) => certificate.address),
     });
   }
   listeners.sort((a, b) => compareText(a.loadBalancer ?? "", b.loadBalancer ?? "") || (a.port ?? 0) - (b.port ?? 0));
+  const listenerRules = reviewListenerRules(plan, listeners);
 
   const openRules = [...ruleResources(plan), ...inlineRules(plan)].sort(
     (a, b) => Number(a.allowed) - Number(b.allowed) || compareText(a.address, b.address),
@@ -107,7 +149,150 @@ export function reviewExposure(plan: Plan): ExposureSection {
       }`,
     }));
 
-  return { loadBalancers, internalLoadBalancers, listeners, openRules, publicAddresses: publicAddresses(plan, loadBalancers), violations };
+  return {
+    loadBalancers,
+    internalLoadBalancers,
+    listeners,
+    listenerRules,
+    openRules,
+    publicAddresses: publicAddresses(plan, loadBalancers),
+    violations,
+  };
+}
+
+/**
+ * The rules of the internet-facing listeners (and of listeners outside the plan, which may be): what each
+ * matches and where it sends it. A value Terraform knows only at apply is UNKNOWN_AT_PLAN, never read from
+ * the configuration's expression.
+ */
+function reviewListenerRules(plan: Plan, listeners: ListenerExposure[]): ListenerRuleExposure[] {
+  const byAddress = new Map(listeners.map((listener) => [listener.address, listener]));
+  const behind = servicesByTargetGroup(plan);
+  const rules: Array<ListenerRuleExposure & { port: number }> = [];
+  for (const rule of plan.present("aws_lb_listener_rule", "aws_alb_listener_rule")) {
+    const listenerResource = plan.referencedResources(rule, "listener_arn")[0];
+    const listener = listenerResource && byAddress.get(listenerResource.address);
+    if (listenerResource && !listener) continue; // a listener of an internal load balancer
+    const literalListener = stringOr(plan.knownValue(rule, "listener_arn"));
+    const priority = numberOr(plan.knownValue(rule, "priority"));
+    rules.push({
+      address: rule.address,
+      loadBalancer: listener?.loadBalancer,
+      listener: listener
+        ? listener.port !== undefined
+          ? `${listener.port}/${listener.protocol ?? "?"}`
+          : listener.address
+        : (literalListener ?? `listener ${UNKNOWN_AT_PLAN}`),
+      port: listener?.port ?? 65536,
+      priority: priority ?? UNKNOWN_AT_PLAN,
+      ...readConditions(plan, rule),
+      action: ruleAction(plan, rule),
+      targets: ruleTargets(plan, rule, behind),
+    });
+  }
+  const rank = (rule: ListenerRuleExposure) => (typeof rule.priority === "number" ? rule.priority : Number.MAX_SAFE_INTEGER);
+  return rules
+    .sort((a, b) => compareText(a.loadBalancer ?? "", b.loadBalancer ?? "") || a.port - b.port || rank(a) - rank(b) || compareText(a.address, b.address))
+    .map(({ port: _port, ...rule }) => rule);
+}
+
+/**
+ * Target group (address, and its ARN when the plan knows it) → the ECS services whose `load_balancer`
+ * blocks register their tasks in it.
+ */
+export function servicesByTargetGroup(plan: Plan): Map<string, PlanResource[]> {
+  const map = new Map<string, PlanResource[]>();
+  const add = (key: string, service: PlanResource) => {
+    const list = map.get(key) ?? [];
+    if (!list.includes(service)) list.push(service);
+    map.set(key, list);
+  };
+  for (const service of plan.present("aws_ecs_service")) {
+    const blocks = Math.max(asArray(plan.expression(service, "load_balancer")).length, asArray(plan.knownValue(service, "load_balancer")).length);
+    for (let index = 0; index < blocks; index++) {
+      for (const group of plan.referencedResources(service, `load_balancer.${index}.target_group_arn`)) add(group.address, service);
+      const arn = stringOr(plan.knownValue(service, `load_balancer.${index}.target_group_arn`));
+      if (arn) add(arn, service);
+    }
+  }
+  return map;
+}
+
+function readConditions(plan: Plan, rule: PlanResource): Pick<ListenerRuleExposure, "hosts" | "paths" | "otherConditions"> {
+  if (plan.isUnknown(rule, "condition")) return { hosts: [UNKNOWN_AT_PLAN], paths: [UNKNOWN_AT_PLAN], otherConditions: [] };
+  const hosts: string[] = [];
+  const paths: string[] = [];
+  const otherConditions: string[] = [];
+  const values = (path: string): string[] => {
+    if (plan.isUnknown(rule, path)) return [UNKNOWN_AT_PLAN];
+    return asArray(plan.knownValue(rule, path)).map((_, index) => stringOr(plan.knownValue(rule, `${path}.${index}`)) ?? UNKNOWN_AT_PLAN);
+  };
+  asArray(plan.knownValue(rule, "condition")).forEach((_, index) => {
+    const at = `condition.${index}`;
+    if (asArray(plan.knownValue(rule, `${at}.host_header`)).length || plan.isUnknown(rule, `${at}.host_header`)) hosts.push(...values(`${at}.host_header.0.values`));
+    if (asArray(plan.knownValue(rule, `${at}.path_pattern`)).length || plan.isUnknown(rule, `${at}.path_pattern`)) paths.push(...values(`${at}.path_pattern.0.values`));
+    if (asArray(plan.knownValue(rule, `${at}.http_header`)).length) {
+      const name = plan.isUnknown(rule, `${at}.http_header.0.http_header_name`)
+        ? UNKNOWN_AT_PLAN
+        : (stringOr(plan.knownValue(rule, `${at}.http_header.0.http_header_name`)) ?? "?");
+      otherConditions.push(`header ${name}: ${values(`${at}.http_header.0.values`).join(", ")}`);
+    }
+    if (asArray(plan.knownValue(rule, `${at}.http_request_method`)).length) {
+      otherConditions.push(`method ${values(`${at}.http_request_method.0.values`).join(", ")}`);
+    }
+    if (asArray(plan.knownValue(rule, `${at}.source_ip`)).length) otherConditions.push(`source IP ${values(`${at}.source_ip.0.values`).join(", ")}`);
+    if (plan.isUnknown(rule, `${at}.query_string`)) otherConditions.push(`query ${UNKNOWN_AT_PLAN}`);
+    else {
+      asArray(plan.knownValue(rule, `${at}.query_string`)).forEach((_, pair) => {
+        const part = (field: string) =>
+          plan.isUnknown(rule, `${at}.query_string.${pair}.${field}`) ? UNKNOWN_AT_PLAN : (stringOr(plan.knownValue(rule, `${at}.query_string.${pair}.${field}`)) ?? "");
+        const key = part("key");
+        otherConditions.push(`query ${key ? `${key}=` : ""}${part("value")}`);
+      });
+    }
+  });
+  return { hosts, paths, otherConditions };
+}
+
+/** The rule's actions in order, `forward` for a forward (its targets are listed apart). */
+function ruleAction(plan: Plan, rule: PlanResource): string {
+  const actions = asArray(plan.knownValue(rule, "action"));
+  if (actions.length === 0) return plan.isUnknown(rule, "action") ? `action ${UNKNOWN_AT_PLAN}` : "no action";
+  return actions
+    .map((action, index) => {
+      const type = stringOr(action?.type) ?? stringOr(plan.configuredValue(rule, `action.${index}.type`));
+      if (type === "forward") return "forward";
+      return describeAction(action ?? {}, type);
+    })
+    .join(", then ");
+}
+
+/** The target groups a rule's forward sends to, each with the services behind it. */
+function ruleTargets(plan: Plan, rule: PlanResource, behind: Map<string, PlanResource[]>): RuleTarget[] {
+  const targets: RuleTarget[] = [];
+  asArray(plan.knownValue(rule, "action")).forEach((action, index) => {
+    const type = stringOr(action?.type) ?? stringOr(plan.configuredValue(rule, `action.${index}.type`));
+    if (type !== "forward") return;
+    const before = targets.length;
+    const services = (key: string) => (behind.get(key) ?? []).map((service) => service.address).sort(compareText);
+    const direct = plan.referencedResources(rule, `action.${index}.target_group_arn`);
+    const directArn = stringOr(plan.knownValue(rule, `action.${index}.target_group_arn`));
+    if (direct.length) for (const group of direct) targets.push({ targetGroup: group.address, services: services(group.address) });
+    else if (directArn) targets.push({ targetGroup: directArn, services: services(directArn) });
+    // A weighted forward block: each target group with its weight.
+    asArray(plan.knownValue(rule, `action.${index}.forward.0.target_group`)).forEach((group, position) => {
+      const path = `action.${index}.forward.0.target_group.${position}`;
+      const referenced = plan.referencedResources(rule, `${path}.arn`)[0];
+      const arn = stringOr(group?.arn);
+      const key = referenced?.address ?? arn;
+      targets.push({ targetGroup: key ?? UNKNOWN_AT_PLAN, services: key ? services(key) : [], weight: numberOr(group?.weight) });
+    });
+    // A forward whose target group is known only at apply, and whose configuration names no resource of the plan.
+    if (targets.length === before && (plan.isUnknown(rule, `action.${index}.target_group_arn`) || plan.isUnknown(rule, `action.${index}.forward`))) {
+      targets.push({ targetGroup: UNKNOWN_AT_PLAN, services: [] });
+    }
+  });
+  return targets;
 }
 
 function listenerAction(plan: Plan, listener: PlanResource): string {
@@ -117,27 +302,32 @@ function listenerAction(plan: Plan, listener: PlanResource): string {
     .map((raw, index) => {
       const action = raw ?? {};
       const type = stringOr(action?.type) ?? stringOr(plan.configuredValue(listener, `default_action.${index}.type`));
-      if (type === "redirect") {
-        const redirect = asArray(action.redirect)[0] ?? {};
-        const where = [redirect.protocol, redirect.port].filter((part) => part && !String(part).startsWith("#{")).join(":");
-        const host = redirect.host && redirect.host !== "#{host}" ? ` host ${redirect.host}` : "";
-        return `redirect to ${where || "same URL"}${host}${redirect.status_code ? ` (${redirect.status_code})` : ""}`;
-      }
       if (type === "forward") {
         const targets = [
           ...plan.referencedResources(listener, `default_action.${index}.target_group_arn`),
-          ...plan.referencedResources(listener, `default_action.${index}.forward`),
+          ...plan.referencedResourcesUnder(listener, `default_action.${index}.forward`),
         ].map((target) => target.address);
         const literal = stringOr(action.target_group_arn);
         return `forward to ${targets.length ? [...new Set(targets)].join(", ") : (literal ?? "a target group")}`;
       }
-      if (type === "fixed-response") {
-        const response = asArray(action.fixed_response)[0] ?? {};
-        return `fixed response ${response.status_code ?? ""}`.trim();
-      }
-      return type ?? "unknown action";
+      return describeAction(action, type);
     })
     .join(", then ");
+}
+
+/** A redirect, fixed response or authentication action in words; a forward is described by its caller. */
+function describeAction(action: Json, type: string | undefined): string {
+  if (type === "redirect") {
+    const redirect = asArray(action.redirect)[0] ?? {};
+    const where = [redirect.protocol, redirect.port].filter((part) => part && !String(part).startsWith("#{")).join(":");
+    const host = redirect.host && redirect.host !== "#{host}" ? ` host ${redirect.host}` : "";
+    return `redirect to ${where || "same URL"}${host}${redirect.status_code ? ` (${redirect.status_code})` : ""}`;
+  }
+  if (type === "fixed-response") {
+    const response = asArray(action.fixed_response)[0] ?? {};
+    return `fixed response ${response.status_code ?? ""}`.trim();
+  }
+  return type ?? "unknown action";
 }
 
 /** Rule resources (`aws_vpc_security_group_ingress_rule`, `aws_security_group_rule` of type ingress). */

@@ -121,6 +121,33 @@ export class Plan {
     return constant;
   }
 
+  /** Whether Terraform marks the value at `path` (or a parent of it) as known only after apply. */
+  isUnknown(resource: PlanResource, path: string): boolean {
+    return isUnknown(resource.afterUnknown, path);
+  }
+
+  /**
+   * Resources referred to anywhere under an argument or block (`"action"`, `"dimensions"`), nested blocks
+   * included; the whole resource's configuration without a path.
+   */
+  referencedResourcesUnder(resource: PlanResource, path?: string): PlanResource[] {
+    const references: string[] = [];
+    const visit = (node: Json) => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === "object") {
+        if (Array.isArray(node.references)) references.push(...node.references.map(String));
+        if (typeof node.constant_value === "string") references.push(...interpolatedReferences(node.constant_value));
+        for (const [key, value] of Object.entries(node)) if (key !== "references" && key !== "constant_value") visit(value);
+      }
+    };
+    visit(path === undefined ? resource.config?.expressions : this.expression(resource, path));
+    const found = new Map<string, PlanResource>();
+    for (const reference of references) {
+      for (const target of this.resolve(reference, resource.moduleAddress)) found.set(target.address, target);
+    }
+    return [...found.values()];
+  }
+
   /** The configuration's `{ constant_value?, references? }` for an argument, by path. */
   expression(resource: PlanResource, path: string): Json {
     let node = resource.config?.expressions;

@@ -7,6 +7,8 @@ import { RULES } from "./rules";
 import { Review, countsLine, formatMoney, plural } from "./review";
 import { Statement } from "./iam";
 import { secretParametersInPlan } from "./render-text";
+import { UNKNOWN_AT_PLAN } from "./exposure";
+import { SHARED } from "./cost";
 
 const SYMBOLS: Record<ChangeKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", read: "<=", "no-op": "", forget: "forget" };
 const FOLD_AFTER = 8;
@@ -101,8 +103,43 @@ export function renderMarkdown(review: Review): string {
           String(listener.port ?? "?"),
           listener.protocol ?? "?",
           codeAddresses(escape(listener.action)),
-          listener.sslPolicy ? code(listener.sslPolicy) : "",
+          [listener.sslPolicy ? code(listener.sslPolicy) : "", listener.sniCertificates.length ? `+ ${plural(listener.sniCertificates.length, "SNI certificate")}` : ""]
+            .filter(Boolean)
+            .join(" "),
         ]),
+      ),
+    );
+    line();
+  }
+  if (exposure.listenerRules.length) {
+    line("**Listener rules** (lowest priority first; what none matches gets the listener's default action)");
+    line();
+    const balancers = new Set(exposure.listenerRules.map((rule) => rule.loadBalancer ?? ""));
+    const others = exposure.listenerRules.some((rule) => rule.otherConditions.length);
+    out.push(
+      ...mdTable(
+        ["listener", "priority", "hosts", "paths", ...(others ? ["also if"] : []), "action", "target group", "ECS service"],
+        exposure.listenerRules.map((rule) => {
+          const forwards = rule.targets.length > 0;
+          return [
+            balancers.size > 1 ? `${code(rule.loadBalancer ?? "?")} ${escape(rule.listener)}` : escape(rule.listener),
+            String(rule.priority),
+            rule.hosts.length ? rule.hosts.map(valueCell).join(", ") : "any",
+            rule.paths.length ? rule.paths.map(valueCell).join(", ") : "any",
+            ...(others ? [escape(rule.otherConditions.join("; "))] : []),
+            escape(rule.action),
+            forwards
+              ? rule.targets.map((target) => `${valueCell(target.targetGroup)}${target.weight !== undefined && rule.targets.length > 1 ? ` (weight ${target.weight})` : ""}`).join("<br>")
+              : "",
+            forwards
+              ? rule.targets
+                  .map((target) =>
+                    target.services.length ? target.services.map(code).join(", ") : target.targetGroup === UNKNOWN_AT_PLAN ? UNKNOWN_AT_PLAN : "none in this plan",
+                  )
+                  .join("<br>")
+              : "",
+          ];
+        }),
       ),
     );
     line();
@@ -260,9 +297,25 @@ export function renderMarkdown(review: Review): string {
     ),
   );
   line();
+  line("**Per service** (its tasks, their public addresses, its log groups and alarms) **and shared**");
+  line();
+  out.push(
+    ...mdTable(
+      ["scope", "per month"],
+      [
+        ...cost.scopes.map((scope) => [
+          (scope.scope === SHARED ? "shared" : code(scope.scope)) + (scope.fargateNotEstimated ? " (its tasks not estimated)" : ""),
+          formatMoney(scope.monthly),
+        ]),
+        ["**Total**", `**${formatMoney(cost.total)}**`],
+      ],
+      [false, true],
+    ),
+  );
+  line();
   const footnotes = [
     cost.items.some((item) => item.assumed) ? "\\* usage assumed (see the assumptions)" : "",
-    cost.items.some((item) => item.unconfirmed) ? "† price not confirmed by a retrieved source: an assumption in `src/review/prices.json`" : "",
+    cost.items.some((item) => item.unconfirmed) ? "† price not confirmed by a retrieved source: an assumption in `src/cli/review/prices.json`" : "",
   ].filter(Boolean);
   if (footnotes.length) {
     line(footnotes.join("<br>\n"));
@@ -304,6 +357,11 @@ function details(summary: string, body: string[], folded: boolean): string[] {
 /** Resource addresses in running text as code: `forward to aws_lb_target_group.x`. */
 function codeAddresses(text: string): string {
   return text.replace(/(?<![`\w])((?:module\.[\w-]+\.)*aws_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?(?:\.[a-z_]+)*)/g, "`$1`");
+}
+
+/** A value in a table cell: code, or UNKNOWN_AT_PLAN in words. */
+function valueCell(text: string): string {
+  return text === UNKNOWN_AT_PLAN ? `_${UNKNOWN_AT_PLAN}_` : code(text);
 }
 
 /** Inline code safe in a table cell. */

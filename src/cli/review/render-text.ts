@@ -3,7 +3,7 @@ import { ChangeKind } from "./plan";
 import { RULES } from "./rules";
 import { Review, countsLine, formatMoney, plural } from "./review";
 import { Statement } from "./iam";
-import { compareText } from "./exposure";
+import { ListenerRuleExposure, UNKNOWN_AT_PLAN, compareText } from "./exposure";
 
 const SYMBOLS: Record<ChangeKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", read: "<=", "no-op": " ", forget: "forget" };
 
@@ -100,6 +100,24 @@ export function renderText(review: Review): string {
           `${listener.port ?? "?"}/${listener.protocol ?? "?"}`,
           listener.action,
           listener.sslPolicy ? `TLS policy ${listener.sslPolicy}` : "",
+          listener.sniCertificates.length ? `+ ${plural(listener.sniCertificates.length, "SNI certificate")}` : "",
+        ]),
+        "    ",
+      ),
+    );
+  }
+  if (exposure.listenerRules.length) {
+    line("  Listener rules (lowest priority first; what none matches gets the listener's default action)");
+    const balancers = new Set(exposure.listenerRules.map((rule) => rule.loadBalancer ?? ""));
+    out.push(
+      ...table(
+        exposure.listenerRules.map((rule) => [
+          balancers.size > 1 ? `${rule.loadBalancer ?? "?"} ${rule.listener}` : rule.listener,
+          `priority ${rule.priority}`,
+          rule.hosts.length ? `host ${rule.hosts.join(", ")}` : "any host",
+          rule.paths.length ? `path ${rule.paths.join(", ")}` : "any path",
+          ruleDestination(rule),
+          rule.otherConditions.length ? `(if also ${rule.otherConditions.join("; ")})` : "",
         ]),
         "    ",
       ),
@@ -228,8 +246,25 @@ export function renderText(review: Review): string {
       [false, false, true, false],
     ),
   );
+  line();
+  line("  Per service (its tasks, their public addresses, its log groups and alarms) and shared");
+  out.push(
+    ...table(
+      [
+        ...cost.scopes.map((scope) => [
+          scope.scope,
+          formatMoney(scope.monthly),
+          scope.fargateNotEstimated ? "its tasks not estimated (see the notes)" : "",
+        ]),
+        ["Total", formatMoney(cost.total), ""],
+      ],
+      "    ",
+      [false, true],
+    ),
+  );
+  line();
   if (cost.items.some((item) => item.assumed)) line("  * usage assumed (below)");
-  if (cost.items.some((item) => item.unconfirmed)) line("  † price not confirmed by a retrieved source: an assumption (src/review/prices.json)");
+  if (cost.items.some((item) => item.unconfirmed)) line("  † price not confirmed by a retrieved source: an assumption (src/cli/review/prices.json)");
   out.push(...wrap("Assumptions: ", cost.assumptions, "  ", WIDTH, ";", "."));
   out.push(...wrap("Not estimated: ", cost.notEstimated, "  ", WIDTH, ";", "."));
   for (const note of cost.notes) line(`  Note: ${note}`);
@@ -239,6 +274,18 @@ export function renderText(review: Review): string {
   else out.push(...table(violations.map((violation) => ["!!", violation.rule, violation.address]), "  "));
   line(`  Rules: ${Object.keys(RULES).join(", ")} (review --help describes them).`);
   return out.join("\n") + "\n";
+}
+
+/** `→ aws_lb_target_group.x → aws_ecs_service.y`, or the rule's action when it does not forward. */
+export function ruleDestination(rule: ListenerRuleExposure): string {
+  const forwards = rule.targets.map(
+    (target) =>
+      `→ ${target.targetGroup}${target.weight !== undefined && rule.targets.length > 1 ? ` (weight ${target.weight})` : ""} → ${
+        target.services.length ? target.services.join(", ") : target.targetGroup === UNKNOWN_AT_PLAN ? UNKNOWN_AT_PLAN : "no ECS service in this plan"
+      }`,
+  );
+  const action = rule.action === "forward" && forwards.length ? "" : rule.action;
+  return [action, forwards.join("; ")].filter(Boolean).join(" ");
 }
 
 /** SSM parameters (not plain String ones) whose value is in the plan. */

@@ -4,7 +4,7 @@
  * leaked into the plan, what it costs a month, and the policy violations `--strict` fails on.
  */
 import { ChangesSection, reviewChanges } from "./changes";
-import { CostSection, PriceTable, estimateCost } from "./cost";
+import { CostSection, PriceTable, SHARED, estimateCost } from "./cost";
 import { ExposureSection, reviewExposure } from "./exposure";
 import { IamSection, reviewIam } from "./iam";
 import { Json, Plan } from "./plan";
@@ -62,6 +62,15 @@ export function countsLine(counts: ChangesSection["counts"]): string {
   return parts.join(", ");
 }
 
+/** `: $47.16 for 3 services, $71.78 shared`; empty without a service. */
+function costSplit(cost: CostSection): string {
+  const services = cost.scopes.filter((scope) => scope.scope !== SHARED);
+  if (services.length === 0) return "";
+  const shared = cost.scopes.find((scope) => scope.scope === SHARED)?.monthly ?? 0;
+  const perService = services.reduce((sum, scope) => sum + scope.monthly, 0);
+  return `: ${formatMoney(perService)} for ${plural(services.length, "service")}, ${formatMoney(shared)} shared`;
+}
+
 function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
   const { changes, exposure, iam, secrets, cost, violations } = review;
   const flagged = changes.flagged.map((change) => `${change.kind === "replace" ? "REPLACES" : "DESTROYS"} ${change.address}`);
@@ -69,6 +78,7 @@ function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
   const exposureParts = [
     plural(exposure.loadBalancers.length, "internet-facing load balancer"),
     exposure.listeners.length ? `listeners on ${[...new Set(exposure.listeners.map((listener) => listener.port))].join(", ")}` : "",
+    exposure.listenerRules.length ? plural(exposure.listenerRules.length, "listener rule") : "",
     exposure.openRules.length ? `${plural(exposure.openRules.length, "world-open ingress rule")} (${openPorts.join(", ")})` : "no world-open ingress",
     plural(exposure.publicAddresses.length, "public address", "public addresses"),
   ].filter(Boolean);
@@ -91,7 +101,7 @@ function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
         unreadable ? ` (${unreadable} its execution role cannot read)` : ""
       }; ${secretLeaks ? `${plural(secretLeaks, "secret value")} in the plan` : "no secret value in the plan"}`,
     ],
-    ["Cost", `about ${formatMoney(cost.total)} a month (${cost.priceLabel}; assumptions in section 5)`],
+    ["Cost", `about ${formatMoney(cost.total)} a month${costSplit(cost)} (${cost.priceLabel}; assumptions in section 5)`],
     ["Policy", violations.length ? `${plural(violations.length, "violation")}: --strict fails` : "no violations"],
   ];
 }

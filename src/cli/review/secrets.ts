@@ -159,7 +159,8 @@ function canRead(iam: IamSection, role: string, valueFrom: string): boolean | un
   const view = iam.roles.find((candidate) => candidate.address === role);
   if (!view) return undefined;
   const action = /secretsmanager/.test(valueFrom) ? "secretsmanager:GetSecretValue" : "ssm:GetParameters";
-  const shown = showValue(valueFrom);
+  // A Secrets Manager valueFrom may end in `:json-key:version-stage:version-id`; IAM checks the secret's own ARN.
+  const shown = showValue(valueFrom).replace(/^(arn:aws[a-z-]*:secretsmanager:[^:]*:[^:]*:secret:[^:]+):.*$/, "$1");
   return view.policies.some((policy) =>
     (policy.statements ?? []).some(
       (statement) =>

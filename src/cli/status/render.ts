@@ -38,6 +38,7 @@ function renderService(service: ServiceReport): string[] {
   const lines = [
     `${mark} Service ${service.name} (cluster ${service.cluster}): ${STATE_LABELS[service.state]}`,
     `  ${service.summary}`,
+    `  Reached through: ${service.routes.length ? service.routes.join("; ") : "nothing the stack declares (no load balancer, no Service Connect)"}`,
   ];
   if (service.state === "not-found") {
     lines.push(...renderDiagnosis(service.diagnosis, "  "));

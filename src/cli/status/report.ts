@@ -75,6 +75,11 @@ export interface ServiceReport {
   readonly name: string;
   readonly cluster: string;
   readonly resource: string;
+  /**
+   * How requests reach it, as the stack declares: its load balancer target groups (with the hosts and paths
+   * of the listener rules that forward to them) and its Service Connect endpoints; empty for neither.
+   */
+  readonly routes: string[];
   readonly healthy: boolean;
   readonly state: ServiceState;
   readonly summary: string;
@@ -128,7 +133,7 @@ export function buildServiceReport(
   logs: Map<string, LogRead> = new Map(),
 ): ServiceReport {
   const family = declared.taskDefinition?.family ?? null;
-  const base = { name: declared.name, cluster: declared.clusterName, resource: declared.resource };
+  const base = { name: declared.name, cluster: declared.clusterName, resource: declared.resource, routes: routesOf(declared) };
   const service = snapshot.service;
   if (!service) {
     const cause = snapshot.missing ?? `service ${declared.name} not found`;
@@ -381,4 +386,29 @@ function iso(date: Date | string | undefined): string | null {
   if (date === undefined) return null;
   const parsed = new Date(date);
   return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/**
+ * `target group platform-prod-shop (container platform-prod-shop:80) for shop.example.com, www.example.com`,
+ * `Service Connect namespace platform-prod: orders:8080 (port http)`: what the stack routes to a service.
+ */
+export function routesOf(declared: DeclaredService): string[] {
+  const routes: string[] = [];
+  for (const lb of declared.loadBalancers ?? (declared.loadBalancer ? [declared.loadBalancer] : [])) {
+    const group = lb.targetGroupName ?? lb.targetGroupResource ?? "a target group outside the stack";
+    const container = lb.containerName ? ` (container ${lb.containerName}${lb.containerPort !== undefined ? `:${lb.containerPort}` : ""})` : "";
+    const matches = (lb.listenerRules ?? []).map((rule) => {
+      const hosts = rule.hosts.length ? rule.hosts.join(", ") : "any host";
+      return rule.paths.length ? `${hosts} path ${rule.paths.join(", ")}` : hosts;
+    });
+    routes.push(`load balancer target group ${group}${container}${matches.length ? ` for ${matches.join("; ")}` : ""}`);
+  }
+  const connect = declared.serviceConnect;
+  if (connect) {
+    const endpoints = connect.endpoints.map(
+      (endpoint) => `${endpoint.dnsName ?? endpoint.discoveryName ?? endpoint.portName}${endpoint.port !== undefined ? `:${endpoint.port}` : ""} (port ${endpoint.portName})`,
+    );
+    routes.push(`Service Connect namespace ${connect.namespace}: ${endpoints.length ? endpoints.join(", ") : "a client only, no endpoint of its own"}`);
+  }
+  return routes;
 }

@@ -76,6 +76,36 @@ export interface DeclaredLoadBalancer {
   readonly targetGroupResource?: string;
   readonly targetGroupName?: string;
   readonly healthCheck?: DeclaredHealthCheck;
+  /** The stack's listener rules that forward to that target group: what requests reach the service (readStack always sets it). */
+  readonly listenerRules?: DeclaredListenerRule[];
+}
+
+export interface DeclaredListenerRule {
+  /** `aws_lb_listener_rule.<name>` */
+  readonly resource: string;
+  readonly priority?: number;
+  /** host_header values (literal ones); empty: any host. */
+  readonly hosts: string[];
+  /** path_pattern values (literal ones); empty: any path. */
+  readonly paths: string[];
+}
+
+/** ECS Service Connect: the namespace a service joins, and the endpoints it offers there (none: a client only). */
+export interface DeclaredServiceConnect {
+  /** The Cloud Map namespace's name (a namespace this stack creates), or its ARN or name as written. */
+  readonly namespace: string;
+  /** `aws_service_discovery_http_namespace.<name>` when this stack creates it. */
+  readonly namespaceResource?: string;
+  readonly endpoints: DeclaredServiceConnectEndpoint[];
+}
+
+export interface DeclaredServiceConnectEndpoint {
+  /** The task definition's named port mapping (`portMappings[].name`). */
+  readonly portName: string;
+  readonly discoveryName?: string;
+  /** What clients in the namespace call: `dnsName:port` (`orders:8080`). */
+  readonly dnsName?: string;
+  readonly port?: number;
 }
 
 export interface DeclaredTaskDefinition {
@@ -101,7 +131,12 @@ export interface DeclaredService {
   readonly healthCheckGracePeriodSeconds?: number;
   readonly circuitBreakerRollback: boolean;
   readonly taskDefinition?: DeclaredTaskDefinition;
+  /** The first of `loadBalancers` (a service of this project has one, or none). */
   readonly loadBalancer?: DeclaredLoadBalancer;
+  /** Every `load_balancer` block (readStack always sets it): empty for a service no load balancer sends requests to, a backend. */
+  readonly loadBalancers?: DeclaredLoadBalancer[];
+  /** Its Service Connect configuration, when enabled. */
+  readonly serviceConnect?: DeclaredServiceConnect;
 }
 
 export interface DeclaredNetwork {
@@ -196,7 +231,7 @@ function readService(resources: Resources, address: string, body: Record<string,
   const name = literal(body.name) ?? address;
   const cluster = readCluster(resources, body.cluster);
   const taskDefinitionResource = resources.referenced(body.task_definition, "aws_ecs_task_definition");
-  const loadBalancer = first(body.load_balancer);
+  const loadBalancers = asArray(body.load_balancer).map((block) => readLoadBalancer(resources, block));
   return {
     resource: address,
     name,
@@ -208,7 +243,27 @@ function readService(resources: Resources, address: string, body: Record<string,
     taskDefinition: taskDefinitionResource
       ? readTaskDefinition(resources, taskDefinitionResource.address, taskDefinitionResource.body)
       : literalTaskDefinition(body.task_definition),
-    loadBalancer: loadBalancer && readLoadBalancer(resources, loadBalancer),
+    loadBalancer: loadBalancers[0],
+    loadBalancers,
+    serviceConnect: readServiceConnect(resources, first(body.service_connect_configuration)),
+  };
+}
+
+function readServiceConnect(resources: Resources, body: Record<string, any> | undefined): DeclaredServiceConnect | undefined {
+  if (!body || (body.enabled !== true && body.enabled !== "true")) return undefined;
+  const referenced = resources.referenced(body.namespace, "aws_service_discovery_http_namespace") ?? resources.referenced(body.namespace, "aws_service_discovery_private_dns_namespace");
+  return {
+    namespace: referenced ? (literal(referenced.body.name) ?? referenced.address) : (literal(body.namespace) ?? "the cluster's default namespace"),
+    namespaceResource: referenced?.address,
+    endpoints: asArray(body.service).map((service: any) => {
+      const alias = first(service?.client_alias);
+      return {
+        portName: String(service?.port_name ?? ""),
+        discoveryName: literal(service?.discovery_name),
+        dnsName: literal(alias?.dns_name),
+        port: numberOf(alias?.port),
+      };
+    }),
   };
 }
 
@@ -329,6 +384,7 @@ function readLoadBalancer(resources: Resources, body: Record<string, any>): Decl
   const targetGroup = resources.referenced(body.target_group_arn, "aws_lb_target_group");
   const check = targetGroup && first(targetGroup.body.health_check);
   return {
+    listenerRules: targetGroup ? readListenerRules(resources, targetGroup.address) : [],
     containerName: literal(body.container_name),
     containerPort: numberOf(body.container_port),
     targetGroupResource: targetGroup?.address,
@@ -342,6 +398,23 @@ function readLoadBalancer(resources: Resources, body: Record<string, any>): Decl
       unhealthyThreshold: numberOf(check.unhealthy_threshold),
     },
   };
+}
+
+/** The listener rules that forward to a target group of the stack, lowest priority first. */
+function readListenerRules(resources: Resources, targetGroup: string): DeclaredListenerRule[] {
+  const rules: DeclaredListenerRule[] = [];
+  for (const [name, rule] of resources.ofType("aws_lb_listener_rule")) {
+    const forwards = asArray(rule.action).some(
+      (action: any) =>
+        resources.referenced(action?.target_group_arn, "aws_lb_target_group")?.address === targetGroup ||
+        asArray(first(action?.forward)?.target_group).some((group: any) => resources.referenced(group?.arn, "aws_lb_target_group")?.address === targetGroup),
+    );
+    if (!forwards) continue;
+    const values = (key: string) =>
+      asArray(rule.condition).flatMap((condition: any) => asArray(first(condition?.[key])?.values).map((value) => literal(value) ?? String(value)));
+    rules.push({ resource: `aws_lb_listener_rule.${name}`, priority: numberOf(rule.priority), hosts: values("host_header"), paths: values("path_pattern") });
+  }
+  return rules.sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity));
 }
 
 /** `arn:aws:ssm:eu-west-1:123456789012:parameter/shared/DB` → `/shared/DB`, as SecretParameter.fromArn names it. */
