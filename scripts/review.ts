@@ -1,5 +1,5 @@
 // `npm run review -- PLAN_JSON [--format text|markdown] [--strict] [--region R] [--help]`: a review of a
-// Terraform plan (`terraform show -json`) for a human. The command lives in src/review/.
+// Terraform plan (`terraform show -json`) for a human. The command lives in src/cli/review/.
 import { runReview } from "../src/cli/review/cli";
 
 try {

@@ -1,5 +1,5 @@
 // `npm run status -- [stack] [--json] [--help]`: the deployed state of the stack's ECS services, and why
-// tasks stop, with the fix. The command lives in src/status/; this wires in the real AWS clients.
+// tasks stop, with the fix. The command lives in src/cli/status/; this wires in the real AWS clients.
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { runStatus } from "../src/cli/status/cli";
