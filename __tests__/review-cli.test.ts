@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runReview } from "../src/cli/review/cli";
@@ -40,6 +40,37 @@ describe("review command: arguments and exit codes", () => {
     expect(stdout).toContain("ecr:GetAuthorizationToken");
     expect(stdout).toContain("aws_route53_zone");
     expect(stdout).toContain("Exit codes: 0 reviewed; 1 --strict and a violation; 2 usage error");
+    expect(stdout).toContain("  iam-not-action: ");
+    expect(stdout).toContain("  --allow-name NAME ");
+    expect(stdout).toContain("  --allow-names-file FILE ");
+  });
+
+  test("a byte-order mark at the start of the plan is accepted: UTF-8's, and the UTF-16 one PowerShell writes", () => {
+    const plain = review(FIXTURE).stdout;
+    const text = readFileSync(FIXTURE, "utf8");
+    const utf8 = review(file("bom-utf8.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])));
+    expect(utf8.code).toBe(0);
+    const body = (output: string) => output.split("\n").slice(2).join("\n"); // after the title, which names the file
+    expect(body(utf8.stdout)).toBe(body(plain));
+    const utf16 = review(file("bom-utf16.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])), "--strict");
+    expect(utf16.code).toBe(1);
+    expect(utf16.stdout).toContain("REPLACES aws_lb.hello_load_balancer");
+  });
+
+  test("PLAN_JSON relative to the caller's folder: `npm run review` from another folder, and the `cwd` given", () => {
+    const caller = join(dir, "caller");
+    mkdirSync(caller, { recursive: true });
+    writeFileSync(join(caller, "plan.json"), "\ufeff" + readFileSync(FIXTURE, "utf8"));
+    // npm runs the script in the package's root; INIT_CWD says where it was run from.
+    const run = spawnSync("npm", ["run", "--silent", "--prefix", repoRoot, "review", "--", "plan.json", "--strict"], { cwd: caller, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("Plan review: plan.json");
+    const inProcess = runReview(["plan.json"], { stdout: () => undefined, stderr: () => undefined, cwd: caller });
+    expect(inProcess).toBe(0);
+    let stderr = "";
+    expect(runReview(["plan.json"], { stdout: () => undefined, stderr: (text) => (stderr += text), cwd: dir })).toBe(2);
+    expect(stderr).toContain(`review: cannot read plan.json (in ${dir}): no such file`);
   });
 
   test.each([
@@ -51,6 +82,8 @@ describe("review command: arguments and exit codes", () => {
     ["two files", [FIXTURE, FIXTURE], /one PLAN_JSON only/],
     ["a missing file", [join(__dirname, "no-such-plan.json")], /cannot read .*no-such-plan\.json: no such file/],
     ["a directory", [__dirname], /a directory, not a file/],
+    ["--allow-name without a value", [FIXTURE, "--allow-name"], /--allow-name needs a value/],
+    ["a missing --allow-names-file", [FIXTURE, "--allow-names-file", join(__dirname, "no-such-names.txt")], /cannot read --allow-names-file .*no-such-names\.txt: no such file/],
   ])("usage error, %s: exit 2 with the reason and the usage line", (_, argv, message) => {
     const { code, stdout, stderr } = review(...(argv as string[]));
     expect(code).toBe(2);

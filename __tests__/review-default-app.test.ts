@@ -139,7 +139,7 @@ describe("review of the default app's real prod plan", () => {
 
   test("IAM: each role's trust, the execution role's grants read from the configuration, the secret read called out", () => {
     expect(text).toMatch(/aws_iam_role\.hello_task_execution_role {2}"hello-prod-execution"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com/);
-    expect(text).toContain("aws_iam_role_policy.hello_task_execution_role_policy (inline, read from the configuration: known only at apply)");
+    expect(text).toContain("aws_iam_role_policy.hello_task_execution_role_policy (inline, unknown at plan: read from the configuration)");
     expect(text).toMatch(/Allow {2}ssm:GetParameters +on {2}aws_ssm_parameter\.hello_secret_password\.arn {2}<< reads secrets/);
     expect(text).toMatch(/Allow {2}logs:CreateLogStream, logs:PutLogEvents {2}on {2}aws_cloudwatch_log_group\.hello_logs\.arn:\*\n/);
     expect(text).toMatch(/aws_iam_role\.hello_task_role {2}"hello-prod-task"\n {4}assumed by {2}Service ecs-tasks\.amazonaws\.com\n {4}no policy in this plan/);
@@ -150,7 +150,7 @@ describe("review of the default app's real prod plan", () => {
     expect(text).toMatch(/\/hello-prod\/PASSWORD → hello-prod\.PASSWORD {2}aws_iam_role\.hello_task_execution_role may read it/);
     expect(text).toMatch(/aws_ssm_parameter\.hello_secret_password {2}\/hello-prod\/PASSWORD {2}SecureString {2}value_wo \(write-only\) from var\.password, sensitive, ephemeral/);
     expect(text).toContain("ok  no sensitive variable's value in the plan (var.password: ephemeral)");
-    expect(text).toContain("ok  no SSM SecureString value in the plan");
+    expect(text).toContain("ok  no value the provider marks sensitive in the plan (passwords, SecureString values, sensitive outputs...)");
     expect(text).toContain("ok  no secret-looking environment variable with a plain value");
   });
 

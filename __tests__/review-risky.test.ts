@@ -123,8 +123,8 @@ describe("review of a risky variant, planned offline by Terraform", () => {
       ["iam-admin-policy", "aws_iam_role_policy_attachment.risky_admin"],
       ["iam-wildcard-resource", "aws_iam_role_policy.hello_task_role_policy"],
       ["secret-in-plan", "aws_ecs_task_definition.risky_worker"],
-      ["secret-in-plan", "aws_ssm_parameter.risky_db_password"],
       ["secret-in-plan", "var.db_password"],
+      ["secret-in-plan", "aws_ssm_parameter.risky_db_password"],
     ]);
     expect(text).toContain("Policy    7 violations: --strict fails");
     expect(review("--strict").code).toBe(1);
@@ -150,13 +150,13 @@ describe("review of a risky variant, planned offline by Terraform", () => {
     expect(text).toMatch(/aws_iam_role_policy\.hello_task_role_policy \(inline\)\n {6}Allow {2}ssm:\* {2}on {2}\* {2}<< reads secrets, all resources/);
     expect(text).toContain("iam-wildcard-resource  aws_iam_role_policy.hello_task_role_policy     aws_iam_role.hello_task_role is allowed ssm:* on *");
     expect(text).toContain("attaches the AWS managed policy AdministratorAccess");
-    expect(text).toContain("aws_iam_policy.risky_reader (attached by aws_iam_role_policy_attachment.risky_reader_attachment, read from the configuration: known only at apply)");
-    expect(text).toMatch(/Allow {2}ssm:GetParameter {2}on {2}aws_ssm_parameter\.risky_db_password\.arn +<< reads secrets/);
+    expect(text).toContain("aws_iam_policy.risky_reader (attached by aws_iam_role_policy_attachment.risky_reader_attachment, unknown at plan: read from the configuration)");
+    expect(text).toMatch(/Allow {2}ssm:GetParameter {2}on {2}aws_ssm_parameter\.risky_db_password\.arn \(unknown at plan\) +<< reads secrets, unknown at plan: Resource/);
     expect(text).toContain("on  arn:aws:s3:::risky-bucket/* (if Bool aws:SecureTransport)");
     const grants = text.slice(text.indexOf("Grants that read secrets"), text.indexOf("Resource policies"));
     expect(grants).toMatch(/aws_iam_role\.hello_task_role +ssm:\* +on {2}\*\n/);
     expect(grants).toMatch(/aws_iam_role\.hello_task_role +everything \(AdministratorAccess\) +on {2}\*\n/);
-    expect(grants).toMatch(/aws_iam_role\.hello_task_execution_role +ssm:GetParameter +on {2}aws_ssm_parameter\.risky_db_password\.arn\n/);
+    expect(grants).toMatch(/aws_iam_role\.hello_task_execution_role +ssm:GetParameter +on {2}aws_ssm_parameter\.risky_db_password\.arn \(unknown at plan\)\n/);
     expect(markdown).toContain("| `iam-wildcard-resource` | `aws_iam_role_policy.hello_task_role_policy` |");
     expect(markdown).toContain("| Allow | `ssm:*` | `*` | 🔑 reads secrets, ⚠️ all resources | `aws_iam_role_policy.hello_task_role_policy` |");
   });
@@ -167,7 +167,8 @@ describe("review of a risky variant, planned offline by Terraform", () => {
       "sensitive variable db_password is not ephemeral: its value is in the plan's variables and in aws_ssm_parameter.risky_db_password",
     );
     expect(text).toMatch(/aws_ssm_parameter\.risky_db_password {6}\/risky\/DB_PASSWORD {2}SecureString {2}value from var\.db_password, sensitive, in the plan/);
-    expect(text).toContain("!!  SecureString values in the plan: aws_ssm_parameter.risky_db_password");
+    expect(text).toContain("!!  values the provider marks sensitive in the plan: aws_ssm_parameter.risky_db_password.value (from var.db_password (sensitive))");
+    expect(text).toContain("value is marked sensitive by the provider and its value (from var.db_password (sensitive)) is in the plan, and will be in the state: write it through value_wo");
     expect(text).toContain("!!  secret-looking environment variables with a plain value: worker.API_TOKEN");
     expect(text).not.toContain("LOG_LEVEL");
     expect(text).toContain("/hello/PASSWORD → hello.PASSWORD  aws_iam_role.hello_task_execution_role may read it");

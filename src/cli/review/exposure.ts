@@ -72,7 +72,10 @@ export interface OpenRule {
   readonly ports: string;
   readonly sources: string[];
   readonly description?: string;
-  /** Within the policy (TCP/UDP 80 or 443, or ICMP); otherwise a `world-open-port` violation. */
+  /**
+   * Within the policy (TCP/UDP 80 or 443 alone, or ICMP); otherwise a `world-open-port` violation: a range
+   * that merely starts at 80 or 443, and ports Terraform knows only at apply, are not within it.
+   */
   readonly allowed: boolean;
 }
 
@@ -337,7 +340,7 @@ function ruleResources(plan: Plan): OpenRule[] {
     const sources = [plan.value(rule, "cidr_ipv4"), plan.value(rule, "cidr_ipv6")].filter((cidr) => WORLD.includes(cidr));
     if (sources.length === 0) continue;
     rules.push(
-      openRule(plan, rule, rule.address, sources, plan.value(rule, "ip_protocol"), plan.value(rule, "from_port"), plan.value(rule, "to_port")),
+      openRule(plan, rule, rule.address, sources, plan.value(rule, "ip_protocol"), plan.value(rule, "from_port"), plan.value(rule, "to_port"), portsUnknown(plan, rule, "")),
     );
   }
   for (const rule of plan.present("aws_security_group_rule")) {
@@ -347,7 +350,7 @@ function ruleResources(plan: Plan): OpenRule[] {
     );
     if (sources.length === 0) continue;
     rules.push(
-      openRule(plan, rule, rule.address, sources, plan.value(rule, "protocol"), plan.value(rule, "from_port"), plan.value(rule, "to_port")),
+      openRule(plan, rule, rule.address, sources, plan.value(rule, "protocol"), plan.value(rule, "from_port"), plan.value(rule, "to_port"), portsUnknown(plan, rule, "")),
     );
   }
   return rules;
@@ -360,7 +363,8 @@ function inlineRules(plan: Plan): OpenRule[] {
     asArray(plan.value(group, "ingress")).forEach((ingress: Json, index: number) => {
       const sources = [...asArray(ingress?.cidr_blocks), ...asArray(ingress?.ipv6_cidr_blocks)].filter((cidr) => WORLD.includes(cidr));
       if (sources.length === 0) return;
-      const rule = openRule(plan, group, `${group.address} ingress[${index}]`, sources, ingress.protocol, ingress.from_port, ingress.to_port);
+      const unknown = portsUnknown(plan, group, `ingress.${index}.`);
+      const rule = openRule(plan, group, `${group.address} ingress[${index}]`, sources, ingress.protocol, ingress.from_port, ingress.to_port, unknown);
       rules.push({ ...rule, securityGroup: group.address, usedBy: usersOf(plan, group), description: stringOr(ingress.description) });
     });
   }
@@ -375,12 +379,14 @@ function openRule(
   protocolValue: Json,
   fromValue: Json,
   toValue: Json,
+  unknownPorts = false,
 ): OpenRule {
   const protocol = PROTOCOLS[String(protocolValue ?? "-1").toLowerCase()] ?? String(protocolValue).toLowerCase();
-  const from = numberOr(fromValue);
-  const to = numberOr(toValue) ?? from;
+  const from = unknownPorts ? undefined : numberOr(fromValue);
+  const to = unknownPorts ? undefined : (numberOr(toValue) ?? from);
   let ports: string;
-  if (protocol === "all") ports = "all traffic";
+  if (unknownPorts && protocol !== "all") ports = `${protocol} ports ${UNKNOWN_AT_PLAN}`;
+  else if (protocol === "all") ports = "all traffic";
   else if (protocol === "icmp" || protocol === "icmpv6") ports = protocol;
   else if (from === undefined || (from <= 0 && (to ?? 65535) >= 65535)) ports = `${protocol} all ports`;
   else ports = from === to ? `${protocol} ${from}` : `${protocol} ${from}-${to}`;
@@ -399,6 +405,11 @@ function openRule(
     description: stringOr(plan.value(resource, "description")),
     allowed,
   };
+}
+
+/** Whether Terraform knows a rule's ports only at apply: it cannot be judged within the policy, so it is not. */
+function portsUnknown(plan: Plan, resource: PlanResource, prefix: string): boolean {
+  return plan.isUnknown(resource, `${prefix}from_port`) || plan.isUnknown(resource, `${prefix}to_port`);
 }
 
 /** What a security group is attached to: the resources referring to it, its own rules aside. */

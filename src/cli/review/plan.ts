@@ -36,6 +36,8 @@ export interface PlanResource {
   readonly before: Json;
   readonly after: Json;
   readonly afterUnknown: Json;
+  /** The provider's (and Terraform's) sensitivity marks on `after`: `{ password: true }`. */
+  readonly afterSensitive: Json;
   /** The resource block in the configuration (with `expressions`), when found. */
   readonly config?: Json;
 }
@@ -218,6 +220,7 @@ export class Plan {
       before: change.change?.before,
       after: change.change?.after,
       afterUnknown: change.change?.after_unknown,
+      afterSensitive: change.change?.after_sensitive,
       config: this.findConfig(moduleAddress, mode, type, name),
     };
   }

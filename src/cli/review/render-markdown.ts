@@ -1,39 +1,114 @@
 /**
  * The review as Markdown, for a pull request or Terraform Cloud comment: headings, tables, and long lists
  * folded in `<details>`.
+ *
+ * GitHub refuses a comment over 65,536 characters. A review that would be longer is rendered again with
+ * the summary and the policy violations (the first 50) open and every section's details folded, each table
+ * to its first 100 rows; if that is still too long, it is cut at a line, the open `<details>` closed, with a
+ * note saying so and where to read the rest.
  */
 import { ChangeKind } from "./plan";
 import { RULES } from "./rules";
 import { Review, countsLine, formatMoney, plural } from "./review";
-import { Statement } from "./iam";
-import { secretParametersInPlan } from "./render-text";
+import { Statement, isUnknownElement } from "./iam";
+import { sensitiveValueText } from "./render-text";
 import { UNKNOWN_AT_PLAN } from "./exposure";
 import { SHARED } from "./cost";
 
 const SYMBOLS: Record<ChangeKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", read: "<=", "no-op": "", forget: "forget" };
 const FOLD_AFTER = 8;
 
-export function renderMarkdown(review: Review): string {
+/** GitHub's limit on an issue or pull request comment, in characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** Violations listed when the review is folded to fit the limit. */
+const COMPACT_VIOLATIONS = 50;
+/** Rows of any other table then. */
+const COMPACT_ROWS = 100;
+
+export interface MarkdownOptions {
+  /** The most characters the output may have (GitHub's comment limit by default). */
+  readonly limit?: number;
+}
+
+export function renderMarkdown(review: Review, options: MarkdownOptions = {}): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const full = render(review, false);
+  if (full.length <= limit) return full;
+  const over = `over ${limit === GITHUB_COMMENT_LIMIT ? "GitHub's " : "the "}${limit.toLocaleString("en-US")}-character${limit === GITHUB_COMMENT_LIMIT ? " comment" : ""} limit`;
+  const compact = render(review, true, `The full review is ${full.length.toLocaleString("en-US")} characters, ${over}`);
+  if (compact.length <= limit) return compact;
+  return cut(compact, limit, `the review is ${full.length.toLocaleString("en-US")} characters, ${over}`);
+}
+
+/**
+ * The first lines of `markdown` that fit in `limit`, each `<details>` they leave open closed, and a note
+ * saying what was cut and why.
+ */
+function cut(markdown: string, limit: number, why: string): string {
+  const note = [
+    "",
+    `> ✂️ **Cut here:** ${why}, and the rest is left out. ` +
+      "Read all of it with `npm run review -- PLAN_JSON` (text), or keep `--format markdown`'s output as a file (a CI artifact).",
+    "",
+  ].join("\n");
+  const lines = markdown.split("\n");
+  const kept: string[] = [];
+  let size = 0;
+  let open = 0;
+  const closing = (depth: number) => "\n</details>".repeat(depth).length + "\n".length;
+  for (const text of lines) {
+    const opens = text === "<details>" ? 1 : text === "</details>" ? -1 : 0;
+    if (size + text.length + 1 + closing(open + opens) + note.length > limit) break;
+    kept.push(text);
+    size += text.length + 1;
+    open += opens;
+  }
+  for (; open > 0; open--) kept.push("", "</details>");
+  return kept.join("\n") + "\n" + note;
+}
+
+/** The review; `compact` (why, when it is) folds every section's details and shortens long tables. */
+function render(review: Review, compact: boolean, why = ""): string {
   const out: string[] = [];
   const line = (text = "") => out.push(text);
   const { changes, exposure, iam, secrets, cost, violations } = review;
+  /** `body` folded under `summary` when the review must be compact, or when `folded` says so anyway. */
+  const fold = (summary: string, body: string[], folded = false) => details(summary, body, compact || folded);
+  /** A table; when the review must be compact, its first rows and how many more there are. */
+  const table = (header: string[], rows: string[][], right: boolean[] = []) => {
+    if (!compact || rows.length <= COMPACT_ROWS) return mdTable(header, rows, right);
+    return [...mdTable(header, rows.slice(0, COMPACT_ROWS), right), "", `… and ${rows.length - COMPACT_ROWS} more rows: \`npm run review -- PLAN_JSON\` shows them all.`];
+  };
 
   line(`## Terraform plan review${review.source ? `: ${code(review.source)}` : ""}`);
   line();
   const headline = [
     countsLine(changes.counts).replace(/^(\d+ to add)/, "**$1**").replace(/(\d+ to replace|\d+ to destroy)/g, (part) => (/^0 /.test(part) ? part : `**${part}**`)),
     `about **${formatMoney(cost.total)}/month**`,
-    violations.length ? `⛔ **${plural(violations.length, "policy violation")}**` : "✅ no policy violations",
+    violations.length
+      ? `⛔ **${plural(violations.length, "policy violation")}**`
+      : iam.unknownAtPlan.length
+        ? `⚠️ no violations in what the plan knows (${plural(iam.unknownAtPlan.length, "IAM policy part")} ${UNKNOWN_AT_PLAN})`
+        : "✅ no policy violations",
   ];
   line(headline.join(" · "));
   line();
   for (const [label, text] of review.summary) line(`- **${label}:** ${codeAddresses(escape(text))}`);
+  if (compact) {
+    line();
+    line(`<sub>${why}: its details are folded, long tables shortened.</sub>`);
+  }
 
   if (violations.length) {
     line();
     line(`### ⛔ Policy violations (${violations.length}): \`--strict\` fails`);
     line();
-    out.push(...mdTable(["rule", "resource", "what"], violations.map((violation) => [code(violation.rule), code(violation.address), codeAddresses(escape(violation.message))])));
+    const shown = compact ? violations.slice(0, COMPACT_VIOLATIONS) : violations;
+    out.push(...table(["rule", "resource", "what"], shown.map((violation) => [code(violation.rule), code(violation.address), codeAddresses(escape(violation.message))])));
+    if (shown.length < violations.length) {
+      line();
+      line(`… and ${plural(violations.length - shown.length, "more violation")}: \`npm run review -- PLAN_JSON\` lists them all.`);
+    }
   }
 
   line();
@@ -57,14 +132,17 @@ export function renderMarkdown(review: Review): string {
   for (const move of changes.moves) line(`Moved: ${code(move.from)} → ${code(move.to)}\n`);
   if (changes.groups.length) {
     out.push(
-      ...mdTable(
-        ["group", "add", "change", "replace", "destroy"],
-        changes.groups.map((group) => [
-          code(group.name),
-          ...(["create", "update", "replace", "delete"] as const).map((kind) =>
-            (kind === "replace" || kind === "delete") && group.counts[kind] ? `**${group.counts[kind]}**` : String(group.counts[kind]),
-          ),
-        ]),
+      ...fold(
+        `${plural(changes.groups.length, "group")} of changes`,
+        table(
+          ["group", "add", "change", "replace", "destroy"],
+          changes.groups.map((group) => [
+            code(group.name),
+            ...(["create", "update", "replace", "delete"] as const).map((kind) =>
+              (kind === "replace" || kind === "delete") && group.counts[kind] ? `**${group.counts[kind]}**` : String(group.counts[kind]),
+            ),
+          ]),
+        ),
       ),
     );
     const all = changes.groups.flatMap((group) => group.resources);
@@ -72,7 +150,7 @@ export function renderMarkdown(review: Review): string {
     out.push(
       ...details(
         `All ${plural(all.length, "changed resource")}`,
-        mdTable(["", "resource"], all.map((resource) => [code(SYMBOLS[resource.kind]), code(resource.address)])),
+        table(["", "resource"], all.map((resource) => [code(SYMBOLS[resource.kind]), code(resource.address)])),
         true,
       ),
     );
@@ -85,9 +163,12 @@ export function renderMarkdown(review: Review): string {
     line("**Internet-facing load balancers**");
     line();
     out.push(
-      ...mdTable(
-        ["load balancer", "type", "IP addresses", "zones"],
-        exposure.loadBalancers.map((lb) => [code(lb.address), lb.type, lb.ipAddressType ?? "", lb.zones === undefined ? "" : String(lb.zones)]),
+      ...fold(
+        plural(exposure.loadBalancers.length, "load balancer"),
+        table(
+          ["load balancer", "type", "IP addresses", "zones"],
+          exposure.loadBalancers.map((lb) => [code(lb.address), lb.type, lb.ipAddressType ?? "", lb.zones === undefined ? "" : String(lb.zones)]),
+        ),
       ),
     );
     line();
@@ -96,17 +177,20 @@ export function renderMarkdown(review: Review): string {
     line("**Listeners**");
     line();
     out.push(
-      ...mdTable(
-        ["load balancer", "port", "protocol", "action", "TLS policy"],
-        exposure.listeners.map((listener) => [
-          code(listener.loadBalancer ?? listener.address),
-          String(listener.port ?? "?"),
-          listener.protocol ?? "?",
-          codeAddresses(escape(listener.action)),
-          [listener.sslPolicy ? code(listener.sslPolicy) : "", listener.sniCertificates.length ? `+ ${plural(listener.sniCertificates.length, "SNI certificate")}` : ""]
-            .filter(Boolean)
-            .join(" "),
-        ]),
+      ...fold(
+        plural(exposure.listeners.length, "listener"),
+        table(
+          ["load balancer", "port", "protocol", "action", "TLS policy"],
+          exposure.listeners.map((listener) => [
+            code(listener.loadBalancer ?? listener.address),
+            String(listener.port ?? "?"),
+            listener.protocol ?? "?",
+            codeAddresses(escape(listener.action)),
+            [listener.sslPolicy ? code(listener.sslPolicy) : "", listener.sniCertificates.length ? `+ ${plural(listener.sniCertificates.length, "SNI certificate")}` : ""]
+              .filter(Boolean)
+              .join(" "),
+          ]),
+        ),
       ),
     );
     line();
@@ -117,29 +201,32 @@ export function renderMarkdown(review: Review): string {
     const balancers = new Set(exposure.listenerRules.map((rule) => rule.loadBalancer ?? ""));
     const others = exposure.listenerRules.some((rule) => rule.otherConditions.length);
     out.push(
-      ...mdTable(
-        ["listener", "priority", "hosts", "paths", ...(others ? ["also if"] : []), "action", "target group", "ECS service"],
-        exposure.listenerRules.map((rule) => {
-          const forwards = rule.targets.length > 0;
-          return [
-            balancers.size > 1 ? `${code(rule.loadBalancer ?? "?")} ${escape(rule.listener)}` : escape(rule.listener),
-            String(rule.priority),
-            rule.hosts.length ? rule.hosts.map(valueCell).join(", ") : "any",
-            rule.paths.length ? rule.paths.map(valueCell).join(", ") : "any",
-            ...(others ? [escape(rule.otherConditions.join("; "))] : []),
-            escape(rule.action),
-            forwards
-              ? rule.targets.map((target) => `${valueCell(target.targetGroup)}${target.weight !== undefined && rule.targets.length > 1 ? ` (weight ${target.weight})` : ""}`).join("<br>")
-              : "",
-            forwards
-              ? rule.targets
-                  .map((target) =>
-                    target.services.length ? target.services.map(code).join(", ") : target.targetGroup === UNKNOWN_AT_PLAN ? UNKNOWN_AT_PLAN : "none in this plan",
-                  )
-                  .join("<br>")
-              : "",
-          ];
-        }),
+      ...fold(
+        plural(exposure.listenerRules.length, "listener rule"),
+        table(
+          ["listener", "priority", "hosts", "paths", ...(others ? ["also if"] : []), "action", "target group", "ECS service"],
+          exposure.listenerRules.map((rule) => {
+            const forwards = rule.targets.length > 0;
+            return [
+              balancers.size > 1 ? `${code(rule.loadBalancer ?? "?")} ${escape(rule.listener)}` : escape(rule.listener),
+              String(rule.priority),
+              rule.hosts.length ? rule.hosts.map(valueCell).join(", ") : "any",
+              rule.paths.length ? rule.paths.map(valueCell).join(", ") : "any",
+              ...(others ? [escape(rule.otherConditions.join("; "))] : []),
+              escape(rule.action),
+              forwards
+                ? rule.targets.map((target) => `${valueCell(target.targetGroup)}${target.weight !== undefined && rule.targets.length > 1 ? ` (weight ${target.weight})` : ""}`).join("<br>")
+                : "",
+              forwards
+                ? rule.targets
+                    .map((target) =>
+                      target.services.length ? target.services.map(code).join(", ") : target.targetGroup === UNKNOWN_AT_PLAN ? UNKNOWN_AT_PLAN : "none in this plan",
+                    )
+                    .join("<br>")
+                : "",
+            ];
+          }),
+        ),
       ),
     );
     line();
@@ -148,15 +235,18 @@ export function renderMarkdown(review: Review): string {
   line();
   if (exposure.openRules.length) {
     out.push(
-      ...mdTable(
-        ["", "ports", "from", "rule", "security group (used by)"],
-        exposure.openRules.map((rule) => [
-          rule.allowed ? "✅" : "⛔",
-          `**${escape(rule.ports)}**`,
-          rule.sources.map(code).join(", "),
-          code(rule.address),
-          rule.securityGroup ? `${code(rule.securityGroup)}${rule.usedBy.length ? ` (${rule.usedBy.map(code).join(", ")})` : ""}` : "",
-        ]),
+      ...fold(
+        plural(exposure.openRules.length, "world-open ingress rule"),
+        table(
+          ["", "ports", "from", "rule", "security group (used by)"],
+          exposure.openRules.map((rule) => [
+            rule.allowed ? "✅" : "⛔",
+            `**${escape(rule.ports)}**`,
+            rule.sources.map(code).join(", "),
+            code(rule.address),
+            rule.securityGroup ? `${code(rule.securityGroup)}${rule.usedBy.length ? ` (${rule.usedBy.map(code).join(", ")})` : ""}` : "",
+          ]),
+        ),
       ),
     );
   } else line("None.");
@@ -165,9 +255,9 @@ export function renderMarkdown(review: Review): string {
   line();
   if (exposure.publicAddresses.length) {
     out.push(
-      ...details(
+      ...fold(
         plural(exposure.publicAddresses.length, "public address", "public addresses"),
-        mdTable(["resource", "what"], exposure.publicAddresses.map((entry) => [code(entry.address), codeAddresses(escape(entry.what))])),
+        table(["resource", "what"], exposure.publicAddresses.map((entry) => [code(entry.address), codeAddresses(escape(entry.what))])),
         exposure.publicAddresses.length > FOLD_AFTER,
       ),
     );
@@ -190,23 +280,37 @@ export function renderMarkdown(review: Review): string {
     const rows = role.policies.flatMap((policy) =>
       policy.statements?.length
         ? policy.statements.map((statement) => [...statementCells(statement), `${code(policy.address)}${policy.fromConfiguration ? " ¹" : ""}`])
-        : [["—", escape(policy.label), escape(policy.unreadable ?? "no statement"), "", code(policy.address)]],
+        : [["—", escape(policy.label), policy.unknownAtPlan ? `_${escape(policy.unreadable ?? UNKNOWN_AT_PLAN)}_` : escape(policy.unreadable ?? "no statement"), policy.unknownAtPlan ? "❔ not judged" : "", code(policy.address)]],
     );
-    if (rows.length) out.push(...details(plural(rows.length, "statement"), mdTable(["effect", "actions", "resources", "", "policy"], rows), rows.length > FOLD_AFTER));
+    if (rows.length) out.push(...fold(plural(rows.length, "statement"), table(["effect", "actions", "resources", "", "policy"], rows), rows.length > FOLD_AFTER));
     else line("No policy in this plan.");
     line();
   }
-  if (iam.roles.some((role) => role.policies.some((policy) => policy.fromConfiguration))) {
-    line("¹ unknown at plan time (it references resources to create): read from the configuration.");
+  if (iam.roles.some((role) => role.policies.some((policy) => policy.fromConfiguration && !policy.unknownAtPlan))) {
+    line("¹ unknown at plan (it references resources to create): read from the configuration.");
+    line();
+  }
+  if (iam.unknownAtPlan.length) {
+    line(`**${UNKNOWN_AT_PLAN.replace(/^u/, "U")}**: not judged by the policy rules (read it after apply, or in the configuration)`);
+    line();
+    out.push(
+      ...fold(
+        plural(iam.unknownAtPlan.length, "policy part"),
+        table(["who", "policy", "what"], iam.unknownAtPlan.map((entry) => [codeAddresses(escape(entry.subject)), code(entry.policy), escape(entry.what)])),
+      ),
+    );
     line();
   }
   if (iam.secretReads.length) {
     line("**Grants that read secrets**");
     line();
     out.push(
-      ...mdTable(
-        ["who", "actions", "on"],
-        iam.secretReads.map((read) => [code(read.subject), read.actions.map(code).join(", "), read.resources.map(code).join(", ")]),
+      ...fold(
+        plural(iam.secretReads.length, "grant"),
+        table(
+          ["who", "actions", "on"],
+          iam.secretReads.map((read) => [code(read.subject), read.actions.map(code).join(", "), read.resources.map(code).join(", ")]),
+        ),
       ),
     );
     line();
@@ -215,9 +319,11 @@ export function renderMarkdown(review: Review): string {
     line("**Other policies**");
     line();
     const rows = iam.otherPolicies.flatMap((policy) =>
-      (policy.statements ?? []).map((statement) => [...statementCells(statement), `${code(policy.address)} (${escape(policy.subject)})`]),
+      policy.statements?.length
+        ? policy.statements.map((statement) => [...statementCells(statement), `${code(policy.address)} (${escape(policy.subject)})`])
+        : [["—", escape(policy.label), escape(policy.unreadable ?? "no statement"), policy.unknownAtPlan ? "❔ not judged" : "", `${code(policy.address)} (${escape(policy.subject)})`]],
     );
-    out.push(...details(plural(iam.otherPolicies.length, "policy", "policies"), mdTable(["effect", "actions", "resources", "", "policy"], rows), rows.length > FOLD_AFTER));
+    out.push(...fold(plural(iam.otherPolicies.length, "policy", "policies"), table(["effect", "actions", "resources", "", "policy"], rows), rows.length > FOLD_AFTER));
     line();
   }
   if (iam.resourcePolicies.length) {
@@ -228,7 +334,7 @@ export function renderMarkdown(review: Review): string {
         ...statementCells(statement).slice(0, 3),
       ]),
     );
-    out.push(...details(`${plural(iam.resourcePolicies.length, "resource policy", "resource policies")}`, mdTable(["resource", "principals", "effect", "actions", "resources"], rows), true));
+    out.push(...details(`${plural(iam.resourcePolicies.length, "resource policy", "resource policies")}`, table(["resource", "principals", "effect", "actions", "resources"], rows), true));
     line();
   }
 
@@ -236,38 +342,47 @@ export function renderMarkdown(review: Review): string {
   line();
   if (secrets.mappings.length) {
     out.push(
-      ...mdTable(
-        ["secret → container variable", "execution role may read it"],
-        secrets.mappings.map((mapping) => [
-          `${code(mapping.parameter)} → ${code(`${mapping.container}.${mapping.variable}`)}`,
-          mapping.readable === true
-            ? `✅ ${code(mapping.executionRole ?? "")}`
-            : mapping.readable === false
-              ? `⛔ not in this plan's policies of ${code(mapping.executionRole ?? "")}`
-              : "role outside this plan",
-        ]),
+      ...fold(
+        plural(secrets.mappings.length, "container variable"),
+        table(
+          ["secret → container variable", "execution role may read it"],
+          secrets.mappings.map((mapping) => [
+            `${code(mapping.parameter)} → ${code(`${mapping.container}.${mapping.variable}`)}`,
+            mapping.readable === true
+              ? `✅ ${code(mapping.executionRole ?? "")}`
+              : mapping.readable === false
+                ? `⛔ not in this plan's policies of ${code(mapping.executionRole ?? "")}`
+                : "role outside this plan",
+          ]),
+        ),
       ),
     );
   } else line("No container reads a secret.");
   line();
   if (secrets.parameters.length) {
     out.push(
-      ...mdTable(
-        ["SSM parameter", "name", "type", "value"],
-        secrets.parameters.map((parameter) => [code(parameter.address), code(parameter.name ?? "?"), parameter.type ?? "?", escape(parameter.valueSource).replace(/\b(var\.[\w-]+)/g, "`$1`")]),
+      ...fold(
+        plural(secrets.parameters.length, "SSM parameter"),
+        table(
+          ["SSM parameter", "name", "type", "value"],
+          secrets.parameters.map((parameter) => [code(parameter.address), code(parameter.name ?? "?"), parameter.type ?? "?", escape(parameter.valueSource).replace(/\b(var\.[\w-]+)/g, "`$1`")]),
+        ),
       ),
     );
     line();
   }
   const leakedVariables = secrets.sensitiveVariables.filter((variable) => variable.valueInPlan).map((variable) => code(`var.${variable.name}`));
   const ephemeral = secrets.sensitiveVariables.filter((variable) => !variable.valueInPlan).map((variable) => code(`var.${variable.name}`));
-  const secureInPlan = secretParametersInPlan(review);
   line(
     leakedVariables.length
       ? `- ⛔ sensitive variables whose value is in the plan: ${leakedVariables.join(", ")}`
       : `- ✅ no sensitive variable's value in the plan${ephemeral.length ? ` (${ephemeral.join(", ")}: ephemeral)` : ""}`,
   );
-  line(secureInPlan.length ? `- ⛔ SecureString values in the plan: ${secureInPlan.map(code).join(", ")}` : "- ✅ no SSM SecureString value in the plan");
+  line(
+    secrets.sensitiveValues.length
+      ? `- ⛔ values the provider marks sensitive in the plan: ${secrets.sensitiveValues.map((found) => codeAddresses(escape(sensitiveValueText(found)))).join(", ")}`
+      : "- ✅ no value the provider marks sensitive in the plan (passwords, SecureString values, sensitive outputs...)",
+  );
   line(
     secrets.plainSecretEnvironment.length
       ? `- ⛔ secret-looking environment variables with a plain value: ${secrets.plainSecretEnvironment.map((entry) => code(`${entry.container}.${entry.variable}`)).join(", ")}`
@@ -276,6 +391,7 @@ export function renderMarkdown(review: Review): string {
   if (secrets.suspiciousVariables.length) {
     line(`- ⚠️ not sensitive, secret-looking, value in the plan: ${secrets.suspiciousVariables.map((name) => code(`var.${name}`)).join(", ")}`);
   }
+  if (secrets.allowedNames.length) line(`- secret-looking names allowed (\`--allow-name\`): ${secrets.allowedNames.map((name) => escape(name)).join(", ")}`);
 
   line();
   line(`### 5. Estimated monthly cost: about ${formatMoney(cost.total)}`);
@@ -283,33 +399,39 @@ export function renderMarkdown(review: Review): string {
   line(`${escape(cost.priceLabel)}, USD.${cost.regionFrom === "unknown" ? " The plan does not give its region as a literal: pass `--region`." : ""}`);
   line();
   out.push(
-    ...mdTable(
-      ["item", "how", "per month"],
-      [
-        ...cost.items.map((item) => [
-          codeAddresses(escape(item.item)),
-          escape(item.detail) + (item.assumed ? " *" : "") + (item.unconfirmed ? " †" : ""),
-          formatMoney(item.monthly),
-        ]),
-        ["**Total**", "", `**${formatMoney(cost.total)}**`],
-      ],
-      [false, false, true],
+    ...fold(
+      plural(cost.items.length, "cost item"),
+      table(
+        ["item", "how", "per month"],
+        [
+          ...cost.items.map((item) => [
+            codeAddresses(escape(item.item)),
+            escape(item.detail) + (item.assumed ? " *" : "") + (item.unconfirmed ? " †" : ""),
+            formatMoney(item.monthly),
+          ]),
+          ["**Total**", "", `**${formatMoney(cost.total)}**`],
+        ],
+        [false, false, true],
+      ),
     ),
   );
   line();
   line("**Per service** (its tasks, their public addresses, its log groups and alarms) **and shared**");
   line();
   out.push(
-    ...mdTable(
-      ["scope", "per month"],
-      [
-        ...cost.scopes.map((scope) => [
-          (scope.scope === SHARED ? "shared" : code(scope.scope)) + (scope.fargateNotEstimated ? " (its tasks not estimated)" : ""),
-          formatMoney(scope.monthly),
-        ]),
-        ["**Total**", `**${formatMoney(cost.total)}**`],
-      ],
-      [false, true],
+    ...fold(
+      "Per service and shared",
+      table(
+        ["scope", "per month"],
+        [
+          ...cost.scopes.map((scope) => [
+            (scope.scope === SHARED ? "shared" : code(scope.scope)) + (scope.fargateNotEstimated ? " (its tasks not estimated)" : ""),
+            formatMoney(scope.monthly),
+          ]),
+          ["**Total**", `**${formatMoney(cost.total)}**`],
+        ],
+        [false, true],
+      ),
     ),
   );
   line();
@@ -330,9 +452,14 @@ export function renderMarkdown(review: Review): string {
 }
 
 function statementCells(statement: Statement): string[] {
-  const actions = `${statement.notAction ? "every action but " : ""}${statement.actions.map(code).join(", ")}`;
-  const resources = `${statement.notResource ? "every resource but " : ""}${statement.resources.map(code).join(", ") || "(none)"}${conditionsOf(statement)}`;
-  const notes = [statement.secretReads.length ? "🔑 reads secrets" : "", statement.allResources && statement.effect === "Allow" ? "⚠️ all resources" : ""].filter(Boolean);
+  const element = (text: string) => (isUnknownElement(text) ? `_${escape(text)}_` : code(text));
+  const actions = `${statement.notAction ? "every action but " : ""}${statement.actions.map(element).join(", ")}`;
+  const resources = `${statement.notResource ? "every resource but " : ""}${statement.resources.map(element).join(", ") || "(none)"}${conditionsOf(statement)}`;
+  const notes = [
+    statement.secretReads.length ? "🔑 reads secrets" : "",
+    statement.allResources && statement.effect === "Allow" ? "⚠️ all resources" : "",
+    statement.unknownAtPlan.length ? `❔ ${UNKNOWN_AT_PLAN}: ${statement.unknownAtPlan.join(", ")}` : "",
+  ].filter(Boolean);
   return [statement.effect, actions, resources, notes.join(", ")];
 }
 

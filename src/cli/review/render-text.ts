@@ -3,6 +3,7 @@ import { ChangeKind } from "./plan";
 import { RULES } from "./rules";
 import { Review, countsLine, formatMoney, plural } from "./review";
 import { Statement } from "./iam";
+import { SensitiveValue } from "./secrets";
 import { ListenerRuleExposure, UNKNOWN_AT_PLAN, compareText } from "./exposure";
 
 const SYMBOLS: Record<ChangeKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", read: "<=", "no-op": " ", forget: "forget" };
@@ -152,11 +153,15 @@ export function renderText(review: Review): string {
     }
     if (role.policies.length === 0) line("    no policy in this plan");
     for (const policy of role.policies) {
-      const origin = policy.fromConfiguration ? ", read from the configuration: known only at apply" : "";
+      const origin = policy.unknownAtPlan ? "" : policy.fromConfiguration ? `, ${UNKNOWN_AT_PLAN}: read from the configuration` : "";
       line(`    ${policy.address} (${policy.label}${origin})`);
       if (policy.unreadable) line(`      ${policy.unreadable}`);
       out.push(...table((policy.statements ?? []).map(statementRow), "      "));
     }
+  }
+  if (iam.unknownAtPlan.length) {
+    line(`  ${UNKNOWN_AT_PLAN.replace(/^u/, "U")}: not judged by the policy rules (read it after apply, or in the configuration)`);
+    out.push(...table(iam.unknownAtPlan.map((entry) => ["??", entry.subject, entry.policy, entry.what]), "    "));
   }
   if (iam.secretReads.length) {
     line("  Grants that read secrets");
@@ -208,7 +213,6 @@ export function renderText(review: Review): string {
     out.push(...table(secrets.parameters.map((parameter) => [parameter.address, parameter.name ?? "?", parameter.type ?? "?", parameter.valueSource]), "    "));
   }
   line("  Checks");
-  const secureInPlan = secretParametersInPlan(review);
   const ephemeral = secrets.sensitiveVariables.filter((variable) => !variable.valueInPlan).map((variable) => `var.${variable.name}`);
   const checks: Array<[boolean, string]> = [
     [
@@ -218,8 +222,10 @@ export function renderText(review: Review): string {
         : `no sensitive variable's value in the plan${ephemeral.length ? ` (${ephemeral.join(", ")}: ephemeral)` : ""}`,
     ],
     [
-      secureInPlan.length === 0,
-      secureInPlan.length ? `SecureString values in the plan: ${secureInPlan.join(", ")}` : "no SSM SecureString value in the plan",
+      secrets.sensitiveValues.length === 0,
+      secrets.sensitiveValues.length
+        ? `values the provider marks sensitive in the plan: ${secrets.sensitiveValues.map(sensitiveValueText).join(", ")}`
+        : "no value the provider marks sensitive in the plan (passwords, SecureString values, sensitive outputs...)",
     ],
     [
       secrets.plainSecretEnvironment.length === 0,
@@ -232,6 +238,7 @@ export function renderText(review: Review): string {
   if (secrets.suspiciousVariables.length) {
     line(`    note: variables with secret-looking names, not sensitive, whose values are in the plan: ${secrets.suspiciousVariables.join(", ")}`);
   }
+  if (secrets.allowedNames.length) line(`    note: secret-looking names allowed (--allow-name): ${secrets.allowedNames.join(", ")}`);
 
   heading(`5. Estimated monthly cost (${cost.priceLabel}, USD)`);
   if (cost.regionFrom === "unknown") line("  The plan does not give the provider's region as a literal: pass --region to price it.");
@@ -270,7 +277,9 @@ export function renderText(review: Review): string {
   for (const note of cost.notes) line(`  Note: ${note}`);
 
   heading("6. Policy (--strict)");
-  if (violations.length === 0) line("  ok  no violations");
+  if (violations.length === 0 && iam.unknownAtPlan.length) {
+    line(`  ??  no violations in what the plan knows; ${plural(iam.unknownAtPlan.length, "IAM policy part")} ${UNKNOWN_AT_PLAN}, not judged (section 3)`);
+  } else if (violations.length === 0) line("  ok  no violations");
   else out.push(...table(violations.map((violation) => ["!!", violation.rule, violation.address]), "  "));
   line(`  Rules: ${Object.keys(RULES).join(", ")} (review --help describes them).`);
   return out.join("\n") + "\n";
@@ -288,17 +297,19 @@ export function ruleDestination(rule: ListenerRuleExposure): string {
   return [action, forwards.join("; ")].filter(Boolean).join(" ");
 }
 
-/** SSM parameters (not plain String ones) whose value is in the plan. */
-export function secretParametersInPlan(review: Review): string[] {
-  return review.secrets.parameters
-    .filter((parameter) => parameter.valueInPlan && parameter.type !== "String" && parameter.type !== "StringList")
-    .map((parameter) => parameter.address);
+/** `aws_db_instance.db.password (a literal in the configuration)`: where a sensitive value is, never the value. */
+export function sensitiveValueText(found: SensitiveValue): string {
+  return `${found.address}${found.attribute ? `.${found.attribute}`.replace(/^\.\[/, "[") : ""} (${found.source})`;
 }
 
 function statementRow(statement: Statement): string[] {
   const actions = statement.notAction ? `every action but ${statement.actions.join(", ")}` : statement.actions.join(", ");
   const resources = statement.notResource ? `every resource but ${statement.resources.join(", ")}` : statement.resources.join(", ") || "(no resource)";
-  const notes = [statement.secretReads.length ? "reads secrets" : "", statement.allResources && statement.effect === "Allow" ? "all resources" : ""].filter(Boolean);
+  const notes = [
+    statement.secretReads.length ? "reads secrets" : "",
+    statement.allResources && statement.effect === "Allow" ? "all resources" : "",
+    statement.unknownAtPlan.length ? `${UNKNOWN_AT_PLAN}: ${statement.unknownAtPlan.join(", ")}` : "",
+  ].filter(Boolean);
   return [statement.effect, actions, "on", resources + conditionsOf(statement), notes.length ? `<< ${notes.join(", ")}` : ""];
 }
 

@@ -5,7 +5,7 @@
  */
 import { ChangesSection, reviewChanges } from "./changes";
 import { CostSection, PriceTable, SHARED, estimateCost } from "./cost";
-import { ExposureSection, reviewExposure } from "./exposure";
+import { ExposureSection, UNKNOWN_AT_PLAN, reviewExposure } from "./exposure";
 import { IamSection, reviewIam } from "./iam";
 import { Json, Plan } from "./plan";
 import { Violation } from "./rules";
@@ -17,6 +17,8 @@ export interface ReviewOptions {
   /** The plan file's name, for the heading. */
   readonly source?: string;
   readonly prices?: PriceTable;
+  /** Secret-looking names that are not secrets (`--allow-name`): not flagged. */
+  readonly allowNames?: readonly string[];
 }
 
 export interface Review {
@@ -39,7 +41,7 @@ export function reviewPlan(raw: Json, options: ReviewOptions = {}): Review {
   const changes = reviewChanges(plan);
   const exposure = reviewExposure(plan);
   const iam = reviewIam(plan);
-  const secrets = reviewSecrets(plan, iam);
+  const secrets = reviewSecrets(plan, iam, { allowNames: options.allowNames });
   const cost = estimateCost(plan, options.region, options.prices);
   const violations = [...changes.violations, ...exposure.violations, ...iam.violations, ...secrets.violations];
   const review = { source: options.source, terraformVersion: plan.terraformVersion, changes, exposure, iam, secrets, cost, violations };
@@ -82,6 +84,7 @@ function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
     exposure.openRules.length ? `${plural(exposure.openRules.length, "world-open ingress rule")} (${openPorts.join(", ")})` : "no world-open ingress",
     plural(exposure.publicAddresses.length, "public address", "public addresses"),
   ].filter(Boolean);
+  const unknown = iam.unknownAtPlan.length;
   const rolesInPlan = iam.roles.filter((role) => role.inPlan).length;
   const outside = iam.roles.length - rolesInPlan;
   const secretLeaks = secrets.violations.length;
@@ -93,7 +96,7 @@ function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
       "IAM",
       `${plural(rolesInPlan, "role")}${outside ? ` (+${outside} outside the plan)` : ""}; ${plural(iam.secretReads.length, "grant")} that read${
         iam.secretReads.length === 1 ? "s" : ""
-      } secrets`,
+      } secrets${unknown ? `; ${plural(unknown, "policy part")} ${UNKNOWN_AT_PLAN} (not judged)` : ""}`,
     ],
     [
       "Secrets",
@@ -102,6 +105,13 @@ function summarize(review: Omit<Review, "summary">): Array<[string, string]> {
       }; ${secretLeaks ? `${plural(secretLeaks, "secret value")} in the plan` : "no secret value in the plan"}`,
     ],
     ["Cost", `about ${formatMoney(cost.total)} a month${costSplit(cost)} (${cost.priceLabel}; assumptions in section 5)`],
-    ["Policy", violations.length ? `${plural(violations.length, "violation")}: --strict fails` : "no violations"],
+    [
+      "Policy",
+      violations.length
+        ? `${plural(violations.length, "violation")}: --strict fails${unknown ? ` (and ${plural(unknown, "IAM policy part")} ${UNKNOWN_AT_PLAN}, not judged)` : ""}`
+        : unknown
+          ? `no violations in what the plan knows; ${plural(unknown, "IAM policy part")} ${UNKNOWN_AT_PLAN}, not judged: read them in section 3`
+          : "no violations",
+    ],
   ];
 }

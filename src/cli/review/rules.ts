@@ -3,7 +3,13 @@
  * printed; `--strict` makes the command exit 1 when there is one.
  */
 
-export type RuleId = "world-open-port" | "iam-wildcard-resource" | "iam-admin-policy" | "stateful-replace" | "secret-in-plan";
+export type RuleId =
+  | "world-open-port"
+  | "iam-wildcard-resource"
+  | "iam-not-action"
+  | "iam-admin-policy"
+  | "stateful-replace"
+  | "secret-in-plan";
 
 export interface Violation {
   readonly rule: RuleId;
@@ -15,14 +21,17 @@ export interface Violation {
 /** One line per rule, for `--help` and the review's policy section. */
 export const RULES: Record<RuleId, string> = {
   "world-open-port":
-    "a security group ingress rule open to 0.0.0.0/0 or ::/0 on anything but TCP/UDP 80 or 443 (all protocols, a port range, 22, 3389...)",
+    "a security group ingress rule open to 0.0.0.0/0 or ::/0 on anything but TCP/UDP 80 or 443 alone (all protocols, a port range even one starting at 80 or 443, 22, 3389, ports unknown at plan...)",
   "iam-wildcard-resource":
-    'an IAM Allow statement on Resource "*" (or NotResource, or an ARN ending in :*) with an action outside the short allowlist of actions that have no resource-level permissions',
-  "iam-admin-policy": "an AWS managed policy that grants everything or IAM itself (AdministratorAccess, PowerUserAccess, IAMFullAccess) attached to a role",
+    'an IAM Allow statement on Resource "*" (or NotResource, or an ARN ending in :*) with an action outside the short allowlist of actions that have no resource-level permissions, whatever form the policy has (inline, a customer managed policy attached to a role, user or group, an aws_iam_policy_document data source read at plan or at apply)',
+  "iam-not-action":
+    "an IAM Allow statement with NotAction, on any resource: it grants every action but those listed, including the ones AWS adds later",
+  "iam-admin-policy":
+    "an AWS managed policy that grants everything or IAM itself (AdministratorAccess, PowerUserAccess, IAMFullAccess) attached to a role, user or group",
   "stateful-replace":
     "a replacement or deletion of a resource that holds data or is addressed from outside (load balancer, DNS zone or record, certificate, SSM parameter, log group, ECS cluster or service, Elastic IP, VPC, databases, buckets...)",
   "secret-in-plan":
-    "a secret value in the plan: a sensitive variable that is not ephemeral (its value is in `variables`), an SSM SecureString with a plain `value`, or a secret-looking container environment variable with a plain value",
+    "a secret value in the plan: an argument the provider marks sensitive (a password, an SSM parameter's value but a String's...) or a sensitive output with a value known at plan, a sensitive variable that is not ephemeral (its value is in `variables`), or a secret-looking container environment variable with a plain value (--allow-name for names that are not secrets)",
 };
 
 /**

@@ -3,14 +3,22 @@
  * definition, read from the configuration when Terraform does not know the definitions yet), whether the
  * task's execution role may read it, how each SSM parameter gets its value, and the checks that no secret
  * value is in the plan (the values themselves are never printed).
+ *
+ * What is a secret is the provider's word, not a list of resource types: every argument the provider's
+ * schema marks sensitive (`after_sensitive` in the plan: a database password, an SSM parameter's value, an
+ * OIDC client secret...) and every value Terraform marks sensitive because it comes from a sensitive
+ * variable, with a value known at plan, is a secret value in the plan, as are sensitive outputs and data
+ * sources read at plan. One exception, by the resource's own word: an SSM parameter of type String or
+ * StringList holds no secret (unless a sensitive variable feeds it).
  */
 import { Json, Plan, PlanResource } from "./plan";
-import { readDocument, showValue } from "../hcl";
+import { interpolatedReferences, readDocument, showValue } from "../hcl";
 import { IamSection } from "./iam";
 import { iamMatches } from "../../checks/iam-wildcard";
 import { looksSecret } from "../../checks/secret-names";
 import { Violation } from "./rules";
 import { asArray, stringOr } from "./exposure";
+import { isUnknownElement } from "./iam";
 
 export interface SecretMapping {
   /** `/hello/PASSWORD`, a Secrets Manager secret name, or the reference when the name is unknown. */
@@ -43,6 +51,21 @@ export interface SensitiveVariable {
   readonly alsoIn: string[];
 }
 
+/** A value the provider (or Terraform, for what a sensitive variable feeds) marks sensitive, known at plan. */
+export interface SensitiveValue {
+  /** The resource (`aws_db_instance.db`), data source, or `output.<name>`. */
+  readonly address: string;
+  /** The attribute path: `password`, `default_action[0].authenticate_oidc[0].client_secret`; "" for an output. */
+  readonly attribute: string;
+  /** Where the value comes from: `a literal in the configuration`, `var.db_password (sensitive)`, `data.x.y`... */
+  readonly source: string;
+}
+
+export interface SecretsOptions {
+  /** Variable names that look like secrets and are not (`PASSWORD_MIN_LENGTH`); `*` matches any run of characters. */
+  readonly allowNames?: readonly string[];
+}
+
 export interface SecretsSection {
   readonly mappings: SecretMapping[];
   readonly parameters: ParameterView[];
@@ -50,11 +73,24 @@ export interface SecretsSection {
   /** Non-sensitive variables with a secret-looking name whose value is in the plan: worth a look. */
   readonly suspiciousVariables: string[];
   readonly plainSecretEnvironment: Array<{ taskDefinition: string; container: string; variable: string }>;
+  /** Values marked sensitive whose value is in the plan (never printed). */
+  readonly sensitiveValues: SensitiveValue[];
+  /** Secret-looking names that were allowed (--allow-name), with where they were seen. */
+  readonly allowedNames: string[];
   readonly violations: Violation[];
 }
 
-export function reviewSecrets(plan: Plan, iam: IamSection): SecretsSection {
+export function reviewSecrets(plan: Plan, iam: IamSection, options: SecretsOptions = {}): SecretsSection {
   const violations: Violation[] = [];
+  const allowed = allowList(options.allowNames ?? []);
+  const allowedNames = new Set<string>();
+  /** A secret-looking name, unless allowed (then remembered, to say so). */
+  const secretName = (name: string, where: string): boolean => {
+    if (!looksSecret(name)) return false;
+    if (!allowed(name)) return true;
+    allowedNames.add(`${name} (${where})`);
+    return false;
+  };
   const mappings: SecretMapping[] = [];
   const plainSecretEnvironment: SecretsSection["plainSecretEnvironment"] = [];
   for (const task of plan.present("aws_ecs_task_definition")) {
@@ -77,7 +113,7 @@ export function reviewSecrets(plan: Plan, iam: IamSection): SecretsSection {
       }
       for (const variable of asArray(container?.environment)) {
         const name = String(variable?.name ?? "");
-        if (looksSecret(name) && typeof variable?.value === "string" && variable.value !== "") {
+        if (typeof variable?.value === "string" && variable.value !== "" && secretName(name, `${containerName} in ${task.address}`)) {
           plainSecretEnvironment.push({ taskDefinition: task.address, container: containerName, variable: name });
           violations.push({
             rule: "secret-in-plan",
@@ -95,13 +131,6 @@ export function reviewSecrets(plan: Plan, iam: IamSection): SecretsSection {
     const type = stringOr(plan.value(parameter, "type"));
     const value = plan.knownValue(parameter, "value");
     const valueInPlan = typeof value === "string";
-    if (valueInPlan && type !== "String" && type !== "StringList") {
-      violations.push({
-        rule: "secret-in-plan",
-        address: parameter.address,
-        message: `the ${type ?? "parameter"}'s value is in the plan (and will be in the state): write it through value_wo from an ephemeral variable`,
-      });
-    }
     return { address: parameter.address, name: stringOr(plan.value(parameter, "name")), type, valueSource: valueSource(plan, parameter, declared, values), valueInPlan };
   });
 
@@ -120,12 +149,131 @@ export function reviewSecrets(plan: Plan, iam: IamSection): SecretsSection {
           message: `sensitive variable ${name} is not ephemeral: its value is in the plan's variables${alsoIn.length ? ` and in ${alsoIn.join(", ")}` : ""}; declare it ephemeral and feed a write-only argument`,
         });
       }
-    } else if (valueInPlan && looksSecret(name) && typeof held.value === "string" && held.value !== "") {
+    } else if (valueInPlan && typeof held.value === "string" && held.value !== "" && secretName(name, `var.${name}`)) {
       suspiciousVariables.push(name);
     }
   }
 
-  return { mappings, parameters, sensitiveVariables, suspiciousVariables, plainSecretEnvironment, violations };
+  const sensitiveValues = findSensitiveValues(plan, declared);
+  for (const found of sensitiveValues) {
+    violations.push({ rule: "secret-in-plan", address: found.address, message: sensitiveMessage(plan, found) });
+  }
+
+  return {
+    mappings,
+    parameters,
+    sensitiveVariables,
+    suspiciousVariables,
+    plainSecretEnvironment,
+    sensitiveValues,
+    allowedNames: [...allowedNames].sort(),
+    violations,
+  };
+}
+
+/** `--allow-name` patterns as a test: exact names, `*` for any run of characters. */
+function allowList(patterns: readonly string[]): (name: string) => boolean {
+  const regexes = patterns.map((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`));
+  return (name) => regexes.some((regex) => regex.test(name));
+}
+
+/**
+ * Every value marked sensitive that the plan holds: in the planned values of resources and data sources
+ * read at apply (`after_sensitive`), data sources read at plan (`prior_state`'s `sensitive_values`), and
+ * outputs (`output_changes`). A value unknown at plan, null or empty is not there; nothing is printed.
+ */
+function findSensitiveValues(plan: Plan, declared: Record<string, Json>): SensitiveValue[] {
+  const found: SensitiveValue[] = [];
+  for (const resource of plan.resources) {
+    if (resource.kind === "delete" || resource.kind === "forget" || resource.after === null || resource.after === undefined) continue;
+    for (const path of sensitivePaths(resource.afterSensitive, resource.after, resource.afterUnknown)) {
+      const source = sourceOf(plan, resource, path, declared);
+      if (resource.type === "aws_ssm_parameter" && path.length === 1 && path[0] === "value") {
+        // A String or StringList parameter is not a secret by its own type, unless a sensitive variable feeds it.
+        const type = stringOr(plan.value(resource, "type"));
+        if ((type === "String" || type === "StringList") && !/\(sensitive\)/.test(source)) continue;
+      }
+      found.push({ address: resource.address, attribute: showPath(path), source });
+    }
+  }
+  const walkState = (module: Json) => {
+    for (const resource of module?.resources ?? []) {
+      if (resource?.mode !== "data") continue;
+      for (const path of sensitivePaths(resource.sensitive_values, resource.values, undefined)) {
+        found.push({ address: String(resource.address), attribute: showPath(path), source: "read at plan by the data source" });
+      }
+    }
+    for (const child of module?.child_modules ?? []) walkState(child);
+  };
+  walkState(plan.raw.prior_state?.values?.root_module);
+  const configuredOutputs = plan.raw.configuration?.root_module?.outputs ?? {};
+  for (const [name, change] of Object.entries<Json>(plan.raw.output_changes ?? {})) {
+    if (!change || (Array.isArray(change.actions) && change.actions.includes("delete") && !change.actions.includes("create"))) continue;
+    for (const path of sensitivePaths(change.after_sensitive, change.after, change.after_unknown)) {
+      const references = specific(configuredOutputs[name]?.expression?.references);
+      found.push({ address: `output.${name}`, attribute: showPath(path), source: references.length ? `from ${references.join(", ")}` : "a literal in the configuration" });
+    }
+  }
+  return found;
+}
+
+/** Paths (as steps) under which `sensitive` is true and `value` holds something known. */
+function sensitivePaths(sensitive: Json, value: Json, unknown: Json, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (unknown === true || value === null || value === undefined) return [];
+  if (sensitive === true) {
+    const empty = value === "" || (Array.isArray(value) && value.length === 0) || (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+    return empty ? [] : [path];
+  }
+  if (!sensitive || typeof sensitive !== "object" || typeof value !== "object") return [];
+  const found: Array<Array<string | number>> = [];
+  for (const key of Object.keys(sensitive)) {
+    const step = Array.isArray(sensitive) ? Number(key) : key;
+    found.push(...sensitivePaths(sensitive[key], (value as Json)[key], unknown && typeof unknown === "object" ? unknown[key] : undefined, [...path, step]));
+  }
+  return found;
+}
+
+/** `["default_action", 0, "client_secret"]` → `default_action[0].client_secret`; a map key as `["key"]`. */
+function showPath(path: Array<string | number>): string {
+  return path
+    .map((step, index) =>
+      typeof step === "number" ? `[${step}]` : /^[A-Za-z_][\w-]*$/.test(step) ? `${index ? "." : ""}${step}` : `[${JSON.stringify(step)}]`,
+    )
+    .join("");
+}
+
+/** Where a resource's sensitive value comes from, by its configuration (never the value). */
+function sourceOf(plan: Plan, resource: PlanResource, path: Array<string | number>, declared: Record<string, Json>): string {
+  let expression: Json = undefined;
+  for (let length = path.length; length > 0 && !expression; length--) {
+    const candidate = plan.expression(resource, path.slice(0, length).join("."));
+    if (candidate && typeof candidate === "object" && ("constant_value" in candidate || "references" in candidate)) expression = candidate;
+  }
+  if (!expression) return resource.mode === "data" ? "read by the data source" : "not in the configuration (set by the provider)";
+  // cdktf writes `"${var.x}"` in JSON, which Terraform reports as a constant holding the template (and its references).
+  const references = [...new Set([...specific(expression.references), ...interpolatedReferences(expression.constant_value)])];
+  if (references.length === 0) return "a literal in the configuration";
+  return `from ${references.map((reference) => (reference.startsWith("var.") && declared[reference.slice(4)]?.sensitive ? `${reference} (sensitive)` : reference)).join(", ")}`;
+}
+
+function specific(references: Json): string[] {
+  const all: string[] = asArray(references).map(String);
+  return all.filter((reference) => !all.some((other) => other !== reference && (other.startsWith(`${reference}.`) || other.startsWith(`${reference}[`))));
+}
+
+function sensitiveMessage(plan: Plan, found: SensitiveValue): string {
+  if (found.address.startsWith("output.")) {
+    return `output ${found.address.slice(7)} is sensitive and its value (${found.source}) is in the plan and the state; leave the secret out of outputs`;
+  }
+  const resource = plan.resources.find((candidate) => candidate.address === found.address);
+  const top = found.attribute.split(/[.[]/)[0];
+  const writeOnly = `${top}_wo`;
+  const hasWriteOnly =
+    resource !== undefined && [resource.after, resource.afterSensitive, resource.afterUnknown].some((node) => node && typeof node === "object" && writeOnly in node);
+  const fix = hasWriteOnly
+    ? `write it through ${writeOnly} (write-only, never stored) from an ephemeral variable`
+    : "keep it out of the configuration: let AWS generate and keep it (Secrets Manager, RDS manage_master_user_password), or set it outside Terraform";
+  return `${found.attribute} is marked sensitive by the provider and its value (${found.source}) is in the plan, and will be in the state: ${fix}`;
 }
 
 /**
@@ -168,7 +316,10 @@ function canRead(iam: IamSection, role: string, valueFrom: string): boolean | un
         !statement.notAction &&
         statement.actions.some((pattern) => iamMatches(pattern, action)) &&
         (statement.notResource ||
-          statement.resources.some((resource) => resource === "*" || resource === shown || iamMatches(resource, shown, false))),
+          statement.resourceReferences.includes(shown) ||
+          statement.resources.some(
+            (resource) => !isUnknownElement(resource) && (resource === "*" || resource === shown || iamMatches(resource, shown, false)),
+          )),
     ),
   );
 }

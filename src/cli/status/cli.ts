@@ -2,17 +2,24 @@ import { existsSync, readFileSync } from "fs";
 import { isAbsolute, join } from "path";
 import { readStack, UsageError } from "./stack";
 import type { EcsApi } from "./ecs";
+import type { CallContext } from "./ecs";
 import { AwsCallError, fetchService } from "./ecs";
 import type { LogsApi } from "./logs";
 import { fetchLogTail, logsToRead } from "./logs";
 import type { LogRead, ServiceReport } from "./report";
 import { buildReport, buildServiceReport } from "./report";
 import { renderText } from "./render";
+import { AWS_LIMITS } from "./aws";
 
 /*
- * `npm run status -- [stack] [--json] [--output <dir>] [--help]`: arguments, the calls in order, the output
- * and the exit code. The AWS clients come from the caller, so tests run it on recorded responses.
+ * `npm run status -- [stack] [--json] [--output <dir>] [--deadline-seconds N] [--help]`: arguments, the calls
+ * in order, the output and the exit code. The AWS clients come from the caller, so tests run it on recorded
+ * responses. The AWS calls together get a deadline: past it, the call in flight is aborted and the command
+ * exits 3 saying what it was waiting for (each call is bounded too: aws.ts).
  */
+
+/** The default of --deadline-seconds: how long the command waits for AWS, all calls together. */
+export const DEFAULT_DEADLINE_SECONDS = 25;
 
 export const EXIT_CODES = {
   /** Every service at steady state on the task definition the stack declares. */
@@ -42,6 +49,10 @@ Options:
   --json            print the report as one JSON object; use \`npm run -s status -- --json\` so that npm
                     prints nothing before it
   --output <dir>    the synthesized output folder (default: cdktf.json's "output", else cdktf.out)
+  --deadline-seconds <n>
+                    give up (exit 3) when AWS has not answered every call within n seconds
+                    (default ${DEFAULT_DEADLINE_SECONDS}); each call also times out on its own: ${AWS_LIMITS.connectionTimeoutMs / 1000} s to connect,
+                    ${AWS_LIMITS.requestTimeoutMs / 1000} s for the answer, ${AWS_LIMITS.maxAttempts} tries
   -h, --help        print this help
 
 AWS access: credentials come the SDK's usual way (AWS_PROFILE, AWS_ACCESS_KEY_ID and
@@ -56,7 +67,8 @@ Exit codes:
   1  a service is not: rolling out, rolled back, deployment failed, tasks missing, on another task
      definition, or not deployed
   2  usage error: bad arguments, no cdktf.out (run \`npx cdktf synth\`), unknown stack
-  3  an AWS call failed (credentials, permissions, network); the SDK's message is printed
+  3  an AWS call failed (credentials, permissions, network) or AWS did not answer in time; the SDK's
+     message, or what the command was waiting for, is printed
 `;
 
 export interface StatusOptions {
@@ -64,6 +76,8 @@ export interface StatusOptions {
   readonly json: boolean;
   readonly help: boolean;
   readonly output?: string;
+  /** Seconds the AWS calls may take in all (--deadline-seconds). */
+  readonly deadlineSeconds?: number;
 }
 
 export interface StatusDependencies {
@@ -82,9 +96,19 @@ export function parseArguments(argv: string[]): StatusOptions {
   let json = false;
   let help = false;
   let output: string | undefined;
+  let deadlineSeconds: number | undefined;
+  const seconds = (text: string | undefined): number => {
+    const value = Number(text);
+    if (text === undefined || text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > 3600) {
+      throw new UsageError(`--deadline-seconds needs a number of seconds, more than 0 and at most 3600 (got ${text ?? "nothing"})`);
+    }
+    return value;
+  };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === "--json") json = true;
+    else if (argument === "--deadline-seconds") deadlineSeconds = seconds(argv[++index]);
+    else if (argument.startsWith("--deadline-seconds=")) deadlineSeconds = seconds(argument.slice("--deadline-seconds=".length));
     else if (argument === "--help" || argument === "-h") help = true;
     else if (argument === "--output" || argument === "-o") {
       output = argv[++index];
@@ -94,7 +118,18 @@ export function parseArguments(argv: string[]): StatusOptions {
     else if (stack === undefined) stack = argument;
     else throw new UsageError(`one stack at a time: got ${stack} and ${argument}`);
   }
-  return { stack, json, help, output };
+  return deadlineSeconds === undefined ? { stack, json, help, output } : { stack, json, help, output, deadlineSeconds };
+}
+
+/** The deadline went by: the call in flight was aborted. */
+export class DeadlineError extends Error {
+  constructor(
+    readonly seconds: number,
+    readonly waitingFor: string,
+  ) {
+    super(`AWS did not answer within ${seconds} s (--deadline-seconds): gave up waiting for ${waitingFor}`);
+    this.name = "DeadlineError";
+  }
 }
 
 /** Runs the command; resolves to its exit code. */
@@ -109,19 +144,22 @@ export async function runStatus(argv: string[], deps: StatusDependencies): Promi
     const cwd = deps.cwd ?? process.cwd();
     const stack = readStack(outputDirectory(cwd, options.output), options.stack);
     const region = stack.region;
-    const ecs = deps.ecs(region);
-    const logs = deps.logs?.(region);
-    const services: ServiceReport[] = [];
-    for (const declared of stack.services) {
-      const snapshot = await fetchService(ecs, declared);
-      const logReads = new Map<string, LogRead>();
-      if (logs) {
-        for (const { taskArn, stream } of logsToRead(declared, snapshot)) {
-          logReads.set(taskArn, { stream, tail: await fetchLogTail(logs, stream) });
+    const services = await withDeadline(options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS, async (context, clients) => {
+      const ecs = clients(deps.ecs(region));
+      const logs = deps.logs && clients(deps.logs(region));
+      const reports: ServiceReport[] = [];
+      for (const declared of stack.services) {
+        const snapshot = await fetchService(ecs, declared, context);
+        const logReads = new Map<string, LogRead>();
+        if (logs) {
+          for (const { taskArn, stream } of logsToRead(declared, snapshot)) {
+            logReads.set(taskArn, { stream, tail: await fetchLogTail(logs, stream, context) });
+          }
         }
+        reports.push(buildServiceReport(stack, declared, snapshot, logReads));
       }
-      services.push(buildServiceReport(stack, declared, snapshot, logReads));
-    }
+      return reports;
+    });
     const report = buildReport(stack, region, services);
     deps.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return report.exitCode;
@@ -130,9 +168,50 @@ export async function runStatus(argv: string[], deps: StatusDependencies): Promi
     if (error instanceof AwsCallError) {
       return fail(deps, options, EXIT_CODES.awsError, "aws", `AWS call failed: ${error.message}\n${hintFor(error.cause)}`);
     }
+    if (error instanceof DeadlineError) {
+      return fail(deps, options, EXIT_CODES.awsError, "deadline", `${error.message}.\n${NETWORK_HINT} A slow but working network: raise --deadline-seconds.`);
+    }
     throw error;
   }
 }
+
+/**
+ * Runs `work` with a deadline: past it, the signal given to every call aborts the one in flight, and the
+ * promise rejects with a DeadlineError naming it. The clients `work` registers are destroyed at the end
+ * (their sockets closed), whatever happened.
+ */
+async function withDeadline<T>(
+  seconds: number,
+  work: (context: CallContext, clients: <C>(client: C) => C) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let waitingFor = "the first AWS call";
+  const context: CallContext = { signal: controller.signal, onCall: (operation) => (waitingFor = operation) };
+  const made: unknown[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlineError(seconds, waitingFor));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([
+      work(context, (client) => {
+        made.push(client);
+        return client;
+      }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    for (const client of made) (client as { destroy?: () => void }).destroy?.();
+  }
+}
+
+const NETWORK_HINT =
+  "Check the network: a proxy (HTTPS_PROXY), VPN or firewall between here and AWS that lets connections in and never answers, " +
+  "or an endpoint override (AWS_ENDPOINT_URL); then run it again.";
 
 function fail(deps: StatusDependencies, options: StatusOptions, code: number, kind: string, message: string): number {
   deps.stderr(`status: ${message}\n`);
@@ -151,6 +230,9 @@ function hintFor(cause: unknown): string {
   }
   if (/Region is missing/i.test(message)) {
     return "The stack has no literal region: set AWS_REGION (or a region in the AWS profile).";
+  }
+  if (/TimeoutError|timed out|ETIMEDOUT|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|socket hang up/i.test(`${name} ${message} ${(cause as { code?: string })?.code ?? ""}`)) {
+    return `AWS did not answer in time, or could not be reached. ${NETWORK_HINT}`;
   }
   return "Check the network and the AWS configuration (AWS_PROFILE, AWS_REGION), then run it again.";
 }

@@ -20,12 +20,24 @@ import type { DeclaredService } from "./stack";
  * the task definition family the stack declares.
  */
 
+/** What a call may be given: a signal that aborts it (the command's deadline). */
+export interface SendOptions {
+  abortSignal?: AbortSignal;
+}
+
 /** What this command needs of an ECS client; `ECSClient` is one, and tests pass a fake with recorded responses. */
 export interface EcsApi {
-  send(command: DescribeServicesCommand): Promise<DescribeServicesCommandOutput>;
-  send(command: ListTasksCommand): Promise<ListTasksCommandOutput>;
-  send(command: DescribeTasksCommand): Promise<DescribeTasksCommandOutput>;
-  send(command: DescribeTaskDefinitionCommand): Promise<DescribeTaskDefinitionCommandOutput>;
+  send(command: DescribeServicesCommand, options?: SendOptions): Promise<DescribeServicesCommandOutput>;
+  send(command: ListTasksCommand, options?: SendOptions): Promise<ListTasksCommandOutput>;
+  send(command: DescribeTasksCommand, options?: SendOptions): Promise<DescribeTasksCommandOutput>;
+  send(command: DescribeTaskDefinitionCommand, options?: SendOptions): Promise<DescribeTaskDefinitionCommandOutput>;
+}
+
+/** How the command follows its calls: the signal its deadline aborts, and the call in flight, named. */
+export interface CallContext {
+  readonly signal?: AbortSignal;
+  /** Told each call before it is made (`ecs:DescribeServices hello`), for the deadline's message. */
+  readonly onCall?: (operation: string) => void;
 }
 
 /** An AWS call that failed (credentials, permissions, network, throttling): the command's exit 3. */
@@ -62,11 +74,14 @@ export interface ServiceSnapshot {
 /** At most this many stopped tasks are described (one DescribeTasks call takes 100). */
 const MAX_STOPPED_TASKS = 100;
 
-export async function fetchService(ecs: EcsApi, declared: DeclaredService): Promise<ServiceSnapshot> {
+export async function fetchService(ecs: EcsApi, declared: DeclaredService, context: CallContext = {}): Promise<ServiceSnapshot> {
   const cluster = declared.cluster;
+  const options: SendOptions = context.signal ? { abortSignal: context.signal } : {};
+  const calling = (operation: string) => context.onCall?.(`${operation} (service ${declared.name})`);
   let described: DescribeServicesCommandOutput;
   try {
-    described = await ecs.send(new DescribeServicesCommand({ cluster, services: [declared.name] }));
+    calling("ecs:DescribeServices");
+    described = await ecs.send(new DescribeServicesCommand({ cluster, services: [declared.name] }), options);
   } catch (error) {
     if (errorName(error) === "ClusterNotFoundException") {
       return { missing: `cluster ${declared.clusterName} not found`, stoppedTasks: [] };
@@ -79,21 +94,24 @@ export async function fetchService(ecs: EcsApi, declared: DeclaredService): Prom
     return { missing: `service ${declared.name} ${failure === "MISSING" ? "not found" : failure} in cluster ${declared.clusterName}`, stoppedTasks: [] };
   }
 
+  calling("ecs:ListTasks");
   const listed = await call("ecs:ListTasks", () =>
-    ecs.send(new ListTasksCommand({ cluster, serviceName: declared.name, desiredStatus: "STOPPED", maxResults: MAX_STOPPED_TASKS })),
+    ecs.send(new ListTasksCommand({ cluster, serviceName: declared.name, desiredStatus: "STOPPED", maxResults: MAX_STOPPED_TASKS }), options),
   );
   const taskArns = listed.taskArns ?? [];
-  const stoppedTasks =
-    taskArns.length === 0
-      ? []
-      : ((await call("ecs:DescribeTasks", () => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })))).tasks ?? []);
+  let stoppedTasks: Task[] = [];
+  if (taskArns.length) {
+    calling("ecs:DescribeTasks");
+    stoppedTasks = (await call("ecs:DescribeTasks", () => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }), options))).tasks ?? [];
+  }
   stoppedTasks.sort((a, b) => time(b.stoppedAt ?? b.stoppingAt) - time(a.stoppedAt ?? a.stoppingAt));
 
   let latestTaskDefinition: TaskDefinition | undefined;
   const family = declared.taskDefinition?.family;
   if (family) {
     try {
-      latestTaskDefinition = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }))).taskDefinition;
+      calling("ecs:DescribeTaskDefinition");
+      latestTaskDefinition = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }), options)).taskDefinition;
     } catch (error) {
       // A family with no ACTIVE revision is a ClientException: the stack's task definition is not registered.
       if (errorName(error) !== "ClientException") throw new AwsCallError("ecs:DescribeTaskDefinition", error);

@@ -2,7 +2,7 @@ import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { GetLogEventsCommandOutput } from "@aws-sdk/client-cloudwatch-logs";
 import type { DeclaredService } from "./stack";
 import { logStreamOf } from "./stack";
-import type { ServiceSnapshot } from "./ecs";
+import type { CallContext, SendOptions, ServiceSnapshot } from "./ecs";
 import { describeAwsError, taskIdOf } from "./ecs";
 
 /*
@@ -13,7 +13,7 @@ import { describeAwsError, taskIdOf } from "./ecs";
 
 /** What this command needs of a CloudWatch Logs client; `CloudWatchLogsClient` is one. */
 export interface LogsApi {
-  send(command: GetLogEventsCommand): Promise<GetLogEventsCommandOutput>;
+  send(command: GetLogEventsCommand, options?: SendOptions): Promise<GetLogEventsCommandOutput>;
 }
 
 /** A container's awslogs stream: `<awslogs-stream-prefix>/<container>/<task id>` in `<awslogs-group>`. */
@@ -31,10 +31,12 @@ export interface LogTail {
 /** Lines read from the end of a stream. */
 const TAIL_LINES = 20;
 
-export async function fetchLogTail(logs: LogsApi, stream: LogStream): Promise<LogTail> {
+export async function fetchLogTail(logs: LogsApi, stream: LogStream, context: CallContext = {}): Promise<LogTail> {
   try {
+    context.onCall?.(`logs:GetLogEvents (${stream.group} ${stream.stream})`);
     const output = await logs.send(
       new GetLogEventsCommand({ logGroupName: stream.group, logStreamName: stream.stream, limit: TAIL_LINES, startFromHead: false }),
+      context.signal ? { abortSignal: context.signal } : {},
     );
     return { lines: (output.events ?? []).map((event) => (event.message ?? "").replace(/\s+$/, "")) };
   } catch (error) {
