@@ -383,3 +383,227 @@ describe("Network.fromExisting", () => {
     expect(json.output?.vpc.value).toBe("vpc-0123");
   });
 });
+
+describe("Network egress choices", () => {
+  const AMI = "ami-0123456789abcdef0";
+  const privateRoutes = (json: TerraformJson) =>
+    ["a", "b"].map((zone) => routes(resourcesOf(json, "aws_route_table")[`net_private_route_table_${zone}`]));
+
+  test("every choice: the S3 gateway endpoint (free) on the private route tables", () => {
+    for (const props of [{}, { egress: "none" as const }, { egress: "nat-instance" as const, natInstance: { imageId: AMI } }]) {
+      const json = synthNetwork(props);
+      expect(resourcesOf(json, "aws_vpc_endpoint").net_s3_endpoint).toEqual({
+        vpc_id: "${aws_vpc.net.id}",
+        service_name: "com.amazonaws.eu-west-1.s3",
+        vpc_endpoint_type: "Gateway",
+        route_table_ids: ["${aws_route_table.net_private_route_table_a.id}", "${aws_route_table.net_private_route_table_b.id}"],
+        tags: { Name: "hello-s3" },
+      });
+      expect(Object.keys(resourcesOf(json, "aws_vpc_endpoint"))).toEqual(["net_s3_endpoint"]);
+    }
+  });
+
+  test("the S3 endpoint's region comes from the zones when the provider's region is not a literal", () => {
+    const json = synthesize((stack) => {
+      stack.provider.region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
+      new Network(stack, "net", { name: "hello", availabilityZones: ["us-east-1a", "us-east-1b"] });
+    });
+    expect(resourcesOf(json, "aws_vpc_endpoint").net_s3_endpoint.service_name).toBe("com.amazonaws.us-east-1.s3");
+  });
+
+  test('default "nat-gateway-per-az": the tasks go in the private subnets, without a public IP', () => {
+    let network!: Network;
+    synthesize((stack) => void (network = new Network(stack, "net", { name: "hello" })));
+    expect(network.egress).toBe("nat-gateway-per-az");
+    expect(network.taskSubnetIds).toBe(network.privateSubnetIds);
+    expect(network.assignPublicIp).toBe(false);
+  });
+
+  test('egress "nat-gateway" is natGateways "single"', () => {
+    expect(synthNetwork({ egress: "nat-gateway" })).toEqual(synthNetwork({ natGateways: "single" }));
+    expect(synthNetwork({ egress: "nat-gateway-per-az" })).toEqual(synthNetwork());
+  });
+
+  test('egress "nat-instance-per-az": a Graviton instance per zone in its public subnet, routed to by its zone\'s private subnet', () => {
+    const json = synthNetwork({ egress: "nat-instance-per-az", natInstance: { imageId: AMI } });
+    expect(resourcesOf(json, "aws_nat_gateway")).toEqual({});
+    expect(resourcesOf(json, "aws_eip")).toEqual({});
+    const instances = resourcesOf(json, "aws_instance");
+    expect(Object.keys(instances)).toEqual(["net_nat_instance_a", "net_nat_instance_b"]);
+    expect(instances.net_nat_instance_a).toMatchObject({
+      ami: AMI,
+      instance_type: "t4g.nano",
+      subnet_id: "${aws_subnet.net_public_subnet_a.id}",
+      associate_public_ip_address: true,
+      source_dest_check: false,
+      vpc_security_group_ids: ["${aws_security_group.net_nat_instance_security_group.id}"],
+      metadata_options: { http_endpoint: "enabled", http_tokens: "required" },
+      root_block_device: { volume_type: "gp3", volume_size: 8, encrypted: true },
+      credit_specification: { cpu_credits: "standard" },
+      user_data_replace_on_change: true,
+      tags: { Name: "hello-nat-eu-west-1a" },
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(instances.net_nat_instance_a.key_name).toBeUndefined();
+    expect(instances.net_nat_instance_a.depends_on).toEqual(["aws_internet_gateway.net_internet_gateway", "aws_route_table_association.net_public_route_table_association_a"]);
+    expect(instances.net_nat_instance_b.subnet_id).toBe("${aws_subnet.net_public_subnet_b.id}");
+    expect(privateRoutes(json)).toEqual([
+      [{ cidr_block: "0.0.0.0/0", network_interface_id: "${aws_instance.net_nat_instance_a.primary_network_interface_id}" }],
+      [{ cidr_block: "0.0.0.0/0", network_interface_id: "${aws_instance.net_nat_instance_b.primary_network_interface_id}" }],
+    ]);
+  });
+
+  test("a NAT instance masquerades the VPC's traffic with iptables, forwarding on, kept across reboots", () => {
+    const userData: string = resourcesOf(synthNetwork({ egress: "nat-instance", natInstance: { imageId: AMI } }), "aws_instance").net_nat_instance_a.user_data;
+    expect(userData.startsWith("#!/bin/bash\n")).toBe(true);
+    expect(userData).toContain("dnf install -y iptables-services");
+    expect(userData).toContain("net.ipv4.ip_forward = 1");
+    expect(userData).toContain('iptables -t nat -A POSTROUTING -o "$iface" -s 10.0.0.0/16 -j MASQUERADE');
+    expect(userData).toContain("iptables -F FORWARD");
+    expect(userData).toContain("service iptables save");
+    expect(userData).not.toContain("${"); // nothing Terraform would interpolate
+  });
+
+  test("the NAT instances' security group admits each private subnet, and lets everything out", () => {
+    const json = synthNetwork({ egress: "nat-instance-per-az", natInstance: { imageId: AMI } });
+    expect(resourcesOf(json, "aws_security_group").net_nat_instance_security_group).toMatchObject({ name: "hello-nat", vpc_id: "${aws_vpc.net.id}" });
+    const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
+    expect(Object.values(ingress).map((rule: any) => [rule.ip_protocol, rule.cidr_ipv4])).toEqual([
+      ["-1", "10.0.128.0/20"],
+      ["-1", "10.0.144.0/20"],
+    ]);
+    expect(Object.values(resourcesOf(json, "aws_vpc_security_group_egress_rule")).map((rule: any) => [rule.ip_protocol, rule.cidr_ipv4])).toEqual([["-1", "0.0.0.0/0"]]);
+  });
+
+  test('egress "nat-instance": one instance, in the first zone, for every private subnet; type and volume as given', () => {
+    let network!: Network;
+    const json = synthesize((stack) => {
+      network = new Network(stack, "net", { name: "hello", egress: "nat-instance", natInstance: { imageId: AMI, instanceType: "c7g.medium", rootVolumeGiB: 10 } });
+    });
+    const instances = resourcesOf(json, "aws_instance");
+    expect(Object.keys(instances)).toEqual(["net_nat_instance_a"]);
+    expect(instances.net_nat_instance_a).toMatchObject({ instance_type: "c7g.medium", root_block_device: { volume_size: 10 } });
+    expect(instances.net_nat_instance_a.credit_specification).toBeUndefined(); // not burstable
+    const toFirst = [{ cidr_block: "0.0.0.0/0", network_interface_id: "${aws_instance.net_nat_instance_a.primary_network_interface_id}" }];
+    expect(privateRoutes(json)).toEqual([toFirst, toFirst]);
+    expect(network.natInstances).toHaveLength(1);
+    expect(network.taskSubnetIds).toBe(network.privateSubnetIds);
+  });
+
+  test('egress "none": no NAT; the private subnets route nowhere, the tasks go in the public subnets with a public IP', () => {
+    let network!: Network;
+    const json = synthesize((stack) => void (network = new Network(stack, "net", { name: "hello", egress: "none" })));
+    for (const type of ["aws_nat_gateway", "aws_eip", "aws_instance"]) expect(resourcesOf(json, type)).toEqual({});
+    expect(privateRoutes(json)).toEqual([[], []]);
+    expect(network.taskSubnetIds).toBe(network.publicSubnetIds);
+    expect(network.assignPublicIp).toBe(true);
+  });
+
+  test("interfaceEndpoints: true: ECR (api, dkr), CloudWatch Logs, SSM and Secrets Manager in the private subnets, private DNS, HTTPS from the VPC", () => {
+    let network!: Network;
+    const json = synthesize((stack) => {
+      network = new Network(stack, "net", { name: "hello", egress: "none", taskSubnets: "private", interfaceEndpoints: true });
+    });
+    const endpoints = resourcesOf(json, "aws_vpc_endpoint");
+    expect(Object.keys(endpoints).sort()).toEqual([
+      "net_ecr_api_endpoint",
+      "net_ecr_dkr_endpoint",
+      "net_logs_endpoint",
+      "net_s3_endpoint",
+      "net_secretsmanager_endpoint",
+      "net_ssm_endpoint",
+    ]);
+    expect(endpoints.net_ecr_dkr_endpoint).toEqual({
+      vpc_id: "${aws_vpc.net.id}",
+      service_name: "com.amazonaws.eu-west-1.ecr.dkr",
+      vpc_endpoint_type: "Interface",
+      subnet_ids: ["${aws_subnet.net_private_subnet_a.id}", "${aws_subnet.net_private_subnet_b.id}"],
+      security_group_ids: ["${aws_security_group.net_endpoints_security_group.id}"],
+      private_dns_enabled: true,
+      tags: { Name: "hello-ecr.dkr" },
+    });
+    expect(resourcesOf(json, "aws_vpc_security_group_ingress_rule").net_endpoints_ingress_https).toMatchObject({
+      security_group_id: "${aws_security_group.net_endpoints_security_group.id}",
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+      cidr_ipv4: "10.0.0.0/16",
+    });
+    expect(network.taskSubnetIds).toBe(network.privateSubnetIds);
+    expect(network.assignPublicIp).toBe(false);
+    expect(Object.keys(network.interfaceEndpoints).sort()).toEqual(["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"]);
+  });
+
+  test("interfaceEndpoints: a list makes those only, beside a NAT", () => {
+    const json = synthNetwork({ interfaceEndpoints: ["logs", "ssm", "logs"] });
+    expect(Object.keys(resourcesOf(json, "aws_vpc_endpoint")).sort()).toEqual(["net_logs_endpoint", "net_s3_endpoint", "net_ssm_endpoint"]);
+    expect(Object.keys(resourcesOf(json, "aws_nat_gateway"))).toHaveLength(2);
+  });
+
+  test("taskSubnets: \"public\" beside a NAT is allowed, with a warning that the NAT is paid for nothing", () => {
+    let network!: Network;
+    expect(synthErrors((stack) => void (network = new Network(stack, "net", { name: "hello", taskSubnets: "public" })))).toEqual([]);
+    expect(network.assignPublicIp).toBe(true);
+    const warnings = network.node.metadata.filter((entry) => entry.type === "@cdktf/warn").map((entry) => String(entry.data));
+    expect(warnings).toEqual([expect.stringContaining('taskSubnets is "public" with egress "nat-gateway-per-az"')]);
+  });
+});
+
+describe("Network egress choices, invalid input", () => {
+  const build = (props: Partial<NetworkProps>) => (stack: any) => {
+    new Network(stack, "net", { name: "hello", ...props });
+  };
+
+  test("an unknown egress is reported with the choices and AWS's page", () => {
+    const errors = synthErrors(build({ egress: "nat" as any }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('egress is "nat": one of "nat-gateway-per-az", "nat-gateway", "nat-instance-per-az", "nat-instance", "none"');
+    expect(errors[0]).toContain("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html");
+    expect(errors[0]).toContain("Fix:");
+  });
+
+  test("natGateways contradicting egress is reported", () => {
+    const errors = synthErrors(build({ natGateways: "single", egress: "none" }));
+    expect(errors).toEqual([expect.stringContaining('natGateways is "single": natGateways is the earlier name of egress\'s NAT gateway choices, and "single" means egress "nat-gateway", not "none". Fix: remove natGateways')]);
+    expect(synthErrors(build({ natGateways: "single", egress: "nat-gateway" }))).toEqual([]);
+  });
+
+  test("a NAT instance choice without its image is reported, with how to find the id", () => {
+    const errors = synthErrors(build({ egress: "nat-instance" }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("natInstance.imageId: egress \"nat-instance\" runs NAT instances from an image you give");
+    expect(errors[0]).toContain("https://docs.aws.amazon.com/vpc/latest/userguide/VPC_NAT_Instance.html");
+    expect(errors[0]).toContain("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+  });
+
+  test.each([
+    ["an image that is not an AMI id", { imageId: "al2023" }, 'natInstance.imageId is "al2023": an AMI id'],
+    ["an instance type that is not one", { imageId: "ami-0123456789abcdef0", instanceType: "nano" }, 'natInstance.instanceType is "nano": an EC2 instance type'],
+    ["a root volume of 0 GiB", { imageId: "ami-0123456789abcdef0", rootVolumeGiB: 0 }, "natInstance.rootVolumeGiB is 0: a gp3 volume of 1 to 16384 GiB"],
+  ])("%s is reported", (_, natInstance, message) => {
+    expect(synthErrors(build({ egress: "nat-instance-per-az", natInstance }))).toEqual([expect.stringContaining(message)]);
+  });
+
+  test("natInstance with another egress is reported", () => {
+    expect(synthErrors(build({ natInstance: { imageId: "ami-0123456789abcdef0" } }))).toEqual([
+      expect.stringContaining('natInstance is {"imageId":"ami-0123456789abcdef0"}: NAT instances are made with egress "nat-instance" or "nat-instance-per-az", and egress is "nat-gateway-per-az"'),
+    ]);
+  });
+
+  test('private tasks with egress "none" need the endpoints that reach ECR and the logs', () => {
+    const errors = synthErrors(build({ egress: "none", taskSubnets: "private", interfaceEndpoints: ["ssm"] }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('interfaceEndpoints is ["ssm"]: tasks in the private subnets with egress "none" have no route to the internet');
+    expect(errors[0]).toContain("ecr.api, ecr.dkr, logs missing");
+    expect(errors[0]).toContain("https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html");
+    expect(synthErrors(build({ egress: "none", taskSubnets: "private" }))).toEqual([expect.stringContaining("interfaceEndpoints is false:")]);
+    expect(synthErrors(build({ egress: "none", taskSubnets: "private", interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"] }))).toEqual([]);
+  });
+
+  test("unknown interface endpoints and task subnets are reported with what is allowed", () => {
+    expect(synthErrors(build({ interfaceEndpoints: ["ecr", "logs"] as any }))).toEqual([
+      expect.stringContaining('interfaceEndpoints is ["ecr"]: true for all, or a list of "ecr.api", "ecr.dkr", "logs", "ssm", "secretsmanager"'),
+    ]);
+    expect(synthErrors(build({ taskSubnets: "isolated" as any }))).toEqual([expect.stringContaining('taskSubnets is "isolated": "private" or "public"')]);
+  });
+});

@@ -180,16 +180,21 @@ describe("review command: arguments and exit codes", () => {
     expect(prices.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Object.keys(prices.regions).sort()).toEqual(["eu-central-1", "eu-west-1", "us-east-1"]);
     expect(prices.fallback.label).toMatch(/fallback/);
-    for (const service of ["fargate", "alb", "natGateway", "publicIpv4", "route53", "cloudwatch"]) {
+    for (const service of ["fargate", "alb", "natGateway", "publicIpv4", "route53", "cloudwatch", "ec2", "ebs", "vpcEndpoint"]) {
       expect(prices.sources[service].length).toBeGreaterThan(0);
       expect(prices.sources[service].every((source) => source.startsWith("https://"))).toBe(true);
     }
     for (const region of [...Object.values(prices.regions), prices.fallback]) {
       expect(region.fargate.armVcpuHour).toBeLessThan(region.fargate.x86VcpuHour);
       expect(region.publicIpv4Hour).toBe(0.005);
+      // A path's keys may hold dots themselves (ec2InstanceHour.t4g.nano): the longest key that matches is taken.
+      const resolve = (node: any, path: string): any =>
+        path in (node ?? {}) ? node[path] : Object.keys(node ?? {}).filter((key) => path.startsWith(`${key}.`)).map((key) => resolve(node[key], path.slice(key.length + 1)))[0];
       for (const path of region.unconfirmed) {
-        expect(path.split(".").reduce((node: any, key) => node?.[key], region)).toEqual(expect.any(Number));
+        expect(resolve(region, path)).toEqual(expect.any(Number));
       }
+      expect(region.ec2InstanceHour["t4g.nano"]).toBeLessThan(region.natGateway.hour);
+      expect(region.vpcEndpoint.interfaceHour).toBeGreaterThan(0);
     }
   });
 

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from "fs";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
 import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
@@ -73,7 +73,7 @@ describe("review of the default app's real prod plan", () => {
   test("text: the summary first, then every section", () => {
     const summary = text.split("\n").slice(2, 8);
     expect(summary.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(["Changes", "Exposure", "IAM", "Secrets", "Cost", "Policy"]);
-    expect(summary[0]).toContain("52 to add, 0 to change, 0 to replace, 0 to destroy");
+    expect(summary[0]).toContain("53 to add, 0 to change, 0 to replace, 0 to destroy");
     expect(summary[1]).toContain("listeners on 80, 443; 1 listener rule;");
     expect(summary[4]).toMatch(/about \$\d+\.\d{2} a month: \$\d+\.\d{2} for 1 service, \$\d+\.\d{2} shared \(eu-west-1 prices/);
     expect(summary[5]).toContain("no violations");
@@ -85,8 +85,8 @@ describe("review of the default app's real prod plan", () => {
   });
 
   test("changes: counts by group, creations counted by type", () => {
-    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}52 {7}0 {8}0 {8}0\n/);
-    expect(text).toContain("+ 52 new: aws_acm_certificate, aws_acm_certificate_validation,");
+    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}53 {7}0 {8}0 {8}0\n/);
+    expect(text).toContain("+ 53 new: aws_acm_certificate, aws_acm_certificate_validation,");
     expect(text).toContain("aws_lb_listener ×2, aws_lb_listener_rule, aws_lb_target_group,");
     expect(text).toContain("aws_vpc_security_group_ingress_rule ×5");
   });
@@ -211,13 +211,21 @@ describe("review of the default app's real prod plan", () => {
     expect(markdown).toContain(`| \`aws_ecs_service.hello_service\` | $${own} |\n| shared | $${shared} |\n| **Total** | **$${cost.total.toFixed(2)}** |`);
   });
 
+  test("README quotes the review's own figures for the default app's prod: total, the service's, shared", () => {
+    const { cost } = reviewPlan(planned.plan);
+    const [own, shared] = cost.scopes.map((scope) => scope.monthly.toFixed(2));
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8").replace(/\s+/g, " ");
+    expect(readme).toContain(`The default app's prod: $${cost.total.toFixed(2)} a month ($${own} its service, $${shared} shared)`);
+    expect(readme).toContain(`| \`"nat-gateway-per-az"\` (default) | **$${cost.total.toFixed(2)}** |`);
+  });
+
   test("markdown: headings, tables, the resource list folded, the mapping and the total", () => {
-    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*52 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
+    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*53 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
     for (const heading of ["### 1. Changes", "### 2. Internet exposure", "### 3. IAM", "### 4. Secrets", "### 5. Estimated monthly cost: about $"]) {
       expect(markdown).toContain(`\n${heading}`);
     }
-    expect(markdown).toContain("| `hello` | 52 | 0 | 0 | 0 |");
-    expect(markdown).toContain("<details>\n<summary>All 52 changed resources</summary>\n\n|  | resource |");
+    expect(markdown).toContain("| `hello` | 53 | 0 | 0 | 0 |");
+    expect(markdown).toContain("<details>\n<summary>All 53 changed resources</summary>\n\n|  | resource |");
     expect(markdown).toContain("| `aws_lb.hello_load_balancer` | 80 | HTTP | redirect to HTTPS:443 (HTTP_301) |  |");
     expect(markdown).toContain("| ✅ | **tcp 443** | `0.0.0.0/0` | `aws_vpc_security_group_ingress_rule.hello_load_balancer_ingress_443_ipv4` |");
     expect(markdown).toContain(
@@ -245,10 +253,10 @@ describe("review of the default app's real prod plan", () => {
     const edited = JSON.stringify(withReplacementAndDeletion(planned.plan));
     const lenient = review(edited);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain("50 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone_hello_example_com, REPLACES aws_lb.hello_load_balancer");
+    expect(lenient.stdout).toContain("51 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone_hello_example_com, REPLACES aws_lb.hello_load_balancer");
     expect(lenient.stdout).toMatch(/!! REPLACE {2}aws_lb\.hello_load_balancer\n +why: an argument that cannot be updated in place changed\n +forced by: name/);
     expect(lenient.stdout).toMatch(/!! DESTROY {2}aws_route53_zone\.hello_zone_hello_example_com\n +why: its block was removed from the configuration/);
-    expect(lenient.stdout).toMatch(/ {2}hello {3}50 {7}0 {8}1 {8}1\n/);
+    expect(lenient.stdout).toMatch(/ {2}hello {3}51 {7}0 {8}1 {8}1\n/);
     expect(lenient.stdout).not.toContain("Route53 hosted zones");
     const strict = review(edited, "--strict");
     expect(strict.code).toBe(1);
@@ -259,14 +267,14 @@ describe("review of the default app's real prod plan", () => {
       "> ⚠️ **REPLACE** `aws_lb.hello_load_balancer` — why: an argument that cannot be updated in place changed; forced by `name`; deleted before its replacement is created",
     );
     expect(markdownStrict.stdout).toContain("> ⚠️ **DESTROY** `aws_route53_zone.hello_zone_hello_example_com`");
-    expect(markdownStrict.stdout).toContain("| `hello` | 50 | 0 | **1** | **1** |");
+    expect(markdownStrict.stdout).toContain("| `hello` | 51 | 0 | **1** | **1** |");
   });
 });
 
 describe("review of the default app's real dev plan", () => {
-  test("the smaller environment: 50 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
+  test("the smaller environment: 51 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
     const devText = review(dev.planJsonText).stdout;
-    expect(devText).toMatch(/Changes +50 to add, 0 to change, 0 to replace, 0 to destroy/);
+    expect(devText).toMatch(/Changes +51 to add, 0 to change, 0 to replace, 0 to destroy/);
     expect(devText).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +1 tasks? × 0\.25 vCPU × 730 h/);
     expect(devText).toMatch(/NAT gateway hours +1 × 730 h/);
     expect(devText).toMatch(/\/hello-dev\/PASSWORD → hello-dev\.PASSWORD/);

@@ -51,7 +51,15 @@ describe("the default app's prod environment, planned offline by Terraform with 
     expect(planned.validateOutput).toContain("The configuration is valid");
     const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
     expect([...actions]).toEqual(["create"]);
-    expect(plan.resource_changes).toHaveLength(52);
+    expect(plan.resource_changes).toHaveLength(53);
+  });
+
+  test("the S3 gateway endpoint (free) is on both private route tables", () => {
+    expect(values("aws_vpc_endpoint.hello_network_s3_endpoint")).toMatchObject({ service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Gateway" });
+    expect(expression("aws_vpc_endpoint.hello_network_s3_endpoint", "route_table_ids").references).toEqual(
+      expect.arrayContaining(["aws_route_table.hello_network_private_route_table_a.id", "aws_route_table.hello_network_private_route_table_b.id"]),
+    );
+    expect(resourcesOfType(plan, "aws_vpc_endpoint")).toHaveLength(1);
   });
 
   test("the secret's value is nowhere: not in cdktf.out, the plan files, their JSON or Terraform's output", () => {
@@ -276,7 +284,7 @@ describe("the default app's dev environment: the same app, smaller and cheaper",
   const devValues = (address: string) => plannedResource(dev.plan, address).values;
 
   test("plans its own stack, named and tagged dev", () => {
-    expect(dev.plan.resource_changes).toHaveLength(50);
+    expect(dev.plan.resource_changes).toHaveLength(51);
     expect(devValues("aws_ecs_service.hello_service").name).toBe("hello-dev");
     expect(devValues("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "dev", Stack: "hello-dev" });
     expect(values("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "prod", Stack: "hello-prod" });

@@ -24,11 +24,15 @@ jest.setTimeout(300_000);
 
 /** Option → the variant (here, or in another file of the tier) whose plan turns it on. */
 export const PLANNED_BY: Record<string, string> = {
-  "FargateWebApp.secrets": "terraform-variants: two secrets; no secret",
+  "FargateWebApp.secrets": "terraform-variants: two secrets, no secret",
   "FargateWebApp.hostedZone": "terraform-variants: existing zone; everything-off",
   "FargateWebApp.network": "terraform-variants: existing VPC",
   "FargateWebApp.networkOptions.natGateways": "terraform-default-app: dev (single); everything-on (single, three zones)",
   "FargateWebApp.networkOptions.ipv6": "everything-on (false)",
+  "FargateWebApp.networkOptions.egress": "terraform-egress: every choice on the default app's prod",
+  "FargateWebApp.networkOptions.natInstance": "terraform-egress: nat-instance, nat-instance-per-az",
+  "FargateWebApp.networkOptions.taskSubnets": "terraform-egress: none with private task subnets",
+  "FargateWebApp.networkOptions.interfaceEndpoints": "terraform-egress: with no NAT, and beside NAT gateways",
   "FargateWebApp.networkOptions.availabilityZones": "everything-on (three zones)",
   "FargateWebApp.cluster": "everything-on (existing cluster)",
   "FargateWebApp.executionRoleArn": "everything-on (existing role, granted its secret)",

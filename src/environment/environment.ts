@@ -230,6 +230,7 @@ export class Environment extends Construct {
       check("network.vpcId", [network.vpcId], VPC_ID, "a VPC id: vpc- and 8 or 17 hexadecimal digits", fix);
       check("network.publicSubnetIds", network.publicSubnetIds, SUBNET_ID, "subnet ids: subnet- and 8 or 17 hexadecimal digits", fix);
       check("network.privateSubnetIds", network.privateSubnetIds, SUBNET_ID, "subnet ids: subnet- and 8 or 17 hexadecimal digits", fix);
+      check("network.taskSubnetIds", network.taskSubnetIds ?? [], SUBNET_ID, "subnet ids: subnet- and 8 or 17 hexadecimal digits", fix);
     }
     if (cluster) {
       check("cluster.clusterArn", [cluster.clusterArn], CLUSTER_ARN, "an ECS cluster ARN, arn:aws:ecs:<region>:<account>:cluster/<name>", "copy it from `aws ecs describe-clusters`");

@@ -5,7 +5,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Cluster, ICluster } from "../environment/cluster";
-import { INetwork } from "../environment/network";
+import { INetwork, taskPlacement } from "../environment/network";
 import { LoadBalancer } from "../environment/load-balancer";
 import { FargateTaskDefinition } from "../task/task-definition";
 import { taskSecurityGroup } from "../task/task-security-group";
@@ -46,7 +46,7 @@ export interface FargateServiceProps {
   readonly name: string;
   readonly cluster: ICluster;
   readonly taskDefinition: FargateTaskDefinition;
-  /** Tasks run in the network's private subnets, with no public IP. */
+  /** Tasks run in the network's task subnets (its private ones unless it says otherwise), with a public IP only if it says so. */
   readonly network: INetwork;
   /**
    * Target group, behind the shared load balancer, that the task definition's first container joins.
@@ -177,9 +177,9 @@ export class FargateService extends Construct {
             }
           : undefined,
       networkConfiguration: {
-        subnets: props.network.privateSubnetIds,
+        subnets: taskPlacement(props.network).subnets,
         securityGroups: [this.securityGroup.id],
-        assignPublicIp: false,
+        assignPublicIp: taskPlacement(props.network).assignPublicIp,
       },
       loadBalancer: target && [
         {

@@ -1,5 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Environment } from "../environment/environment";
+import { taskPlacement } from "../environment/network";
 import { providerRegion } from "../app/naming";
 import { taskSecurityGroup } from "../task/task-security-group";
 import { WorkloadBase, WorkloadProps } from "./workload-base";
@@ -9,7 +10,7 @@ export type OneOffTaskProps = WorkloadProps;
 /**
  * A task declared to be run on demand (a database migration, an admin job): its task definition and
  * security group in the environment, and an output `<id>_run_task` with what `npm run task -- <stack> <name>`
- * needs to run it in the private subnets, stream its logs and exit with its exit code.
+ * needs to run it in the network's task subnets, stream its logs and exit with its exit code.
  */
 export class OneOffTask extends WorkloadBase {
   constructor(environment: Environment, id: string, props: OneOffTaskProps) {
@@ -24,9 +25,9 @@ export class OneOffTask extends WorkloadBase {
         cluster: environment.cluster.clusterArn,
         task_definition: this.taskDefinition.taskDefinition.arn,
         container: this.container.containerName,
-        subnets: environment.network.privateSubnetIds,
+        subnets: taskPlacement(environment.network).subnets,
         security_groups: [securityGroup.id],
-        assign_public_ip: false,
+        assign_public_ip: taskPlacement(environment.network).assignPublicIp,
         log_group: this.logGroup.name,
         log_stream_prefix: this.container.containerName,
         region: providerRegion(this) ?? "",

@@ -3,6 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Environment } from "../environment/environment";
+import { taskPlacement } from "../environment/network";
 import { TaskRole } from "../task/task-role";
 import { taskSecurityGroup } from "../task/task-security-group";
 import { reportInvalid } from "../checks/validation";
@@ -35,7 +36,7 @@ const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|
 const FOURTEEN_DAYS_SECONDS = 1209600;
 
 /**
- * A task run on a schedule by EventBridge Scheduler, in the environment's private subnets. Scheduler's role
+ * A task run on a schedule by EventBridge Scheduler, in the environment's task subnets. Scheduler's role
  * may run that task family only and pass exactly its two roles. A run that cannot start goes, after the
  * retries, to a dead-letter queue that raises an alarm; a run that starts and fails is in the environment's
  * stopped-task record, with its exit code.
@@ -120,7 +121,7 @@ export class ScheduledTask extends WorkloadBase {
           launchType: props.capacity ? undefined : "FARGATE",
           capacityProviderStrategy: props.capacity && capacityProviderStrategy(this, props.capacity),
           platformVersion: "LATEST",
-          networkConfiguration: { subnets: environment.network.privateSubnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
+          networkConfiguration: { ...taskPlacement(environment.network), securityGroups: [securityGroup.id] },
           enableEcsManagedTags: true,
           propagateTags: "TASK_DEFINITION",
         },

@@ -1,8 +1,10 @@
 /**
  * Section 5, an estimate of what the stack costs a month once the plan is applied (every resource it will
  * have, not only the new ones), from the dated price table `prices.json` and stated assumptions: Fargate
- * (task size × desired count × hours, ARM64 priced as Graviton), load balancer hours and LCUs, NAT gateway
- * hours and data, public IPv4 addresses, hosted zones, log ingestion and alarms.
+ * (task size × desired count × hours, ARM64 priced as Graviton, and what an X86_64 service would cost on
+ * ARM64), load balancer hours and LCUs, NAT gateway hours and data, NAT instances (EC2 hours by type, root
+ * volumes), VPC interface endpoints (per zone-hour and GB; gateway endpoints are free), public IPv4
+ * addresses (load balancers, Elastic IPs, instances, tasks), hosted zones, log ingestion and alarms.
  *
  * Each line has a scope: the ECS service it is for (its tasks, their public addresses, the log groups its
  * task definition writes to, the alarms on it or on its target group) or `shared` (the load balancer, NAT
@@ -18,6 +20,11 @@ export interface RegionPrices {
   readonly fargate: { x86VcpuHour: number; x86GbHour: number; armVcpuHour: number; armGbHour: number };
   readonly alb: { hour: number; lcuHour: number };
   readonly natGateway: { hour: number; gb: number };
+  /** On-demand Linux hourly price by instance type (the small Graviton types a NAT instance uses). */
+  readonly ec2InstanceHour: Record<string, number>;
+  readonly ebsGp3GbMonth: number;
+  /** An interface endpoint, per Availability Zone and hour, and per GB processed. */
+  readonly vpcEndpoint: { interfaceHour: number; gb: number };
   readonly publicIpv4Hour: number;
   readonly route53ZoneMonth: number;
   readonly logsIngestGb: number;
@@ -36,6 +43,8 @@ export interface PriceTable {
     hoursPerMonth: number;
     albLcuPerHour: number;
     natGatewayGbPerMonth: number;
+    vpcEndpointGbPerMonth: number;
+    rootVolumeGbWhenUnknown: number;
     logGroupGbPerMonth: number;
     loadBalancerZonesWhenUnknown: number;
   };
@@ -59,6 +68,14 @@ export interface CostItem {
 
 /** The scope of a cost line no single service owns. */
 export const SHARED = "shared";
+
+/** What an X86_64 service's tasks would cost a month on ARM64 (Graviton), at the same size and count. */
+export interface GravitonPrice {
+  /** The ECS service's address. */
+  readonly service: string;
+  readonly x86Monthly: number;
+  readonly armMonthly: number;
+}
 
 /** A subtotal: one per ECS service in the plan (in address order), then the shared part. */
 export interface CostScope {
@@ -88,6 +105,8 @@ export interface CostSection {
   readonly assumptions: string[];
   readonly notEstimated: string[];
   readonly notes: string[];
+  /** Each X86_64 service's Fargate lines priced on ARM64: what Graviton would save (also in `notes`). */
+  readonly graviton: GravitonPrice[];
 }
 
 const PRICE_FILE = join(__dirname, "prices.json");
@@ -105,11 +124,9 @@ const UNPRICED: Record<string, string> = {
   aws_kms_key: "KMS keys",
   aws_db_instance: "RDS instances",
   aws_rds_cluster: "Aurora clusters",
-  aws_instance: "EC2 instances",
   aws_efs_file_system: "EFS storage",
   aws_elasticache_cluster: "ElastiCache",
   aws_elasticache_replication_group: "ElastiCache",
-  aws_vpc_endpoint: "VPC interface endpoints",
   aws_wafv2_web_acl: "WAF",
   aws_cloudfront_distribution: "CloudFront",
   aws_s3_bucket: "S3 storage and requests",
@@ -130,6 +147,7 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   const hours = prices.assumptions.hoursPerMonth;
   const items: CostItem[] = [];
   const notes: string[] = [];
+  const graviton: GravitonPrice[] = [];
   const notEstimated = new Set<string>([
     "data transfer out to the internet and between zones",
     "CloudWatch Logs storage and queries",
@@ -185,6 +203,17 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     const scope = service.address;
     add(`Fargate vCPU (${label})`, `${tasks} × ${vcpu} vCPU × ${hours} h × ${money(vcpuPrice)}`, count * vcpu * hours * vcpuPrice, [vcpuPath], false, scope);
     add(`Fargate memory (${label})`, `${tasks} × ${gb} GB × ${hours} h × ${money(gbPrice)}`, count * gb * hours * gbPrice, [gbPath], false, scope);
+    if (!arm && !os.startsWith("WINDOWS") && count > 0) {
+      // Graviton: the same tasks at ARM64's prices, for an image that has an arm64 variant.
+      const x86Monthly = count * hours * (vcpu * vcpuPrice + gb * gbPrice);
+      const armMonthly = count * hours * (vcpu * table.fargate.armVcpuHour + gb * table.fargate.armGbHour);
+      graviton.push({ service: service.address, x86Monthly, armMonthly });
+      const cents = (value: number) => `$${value.toFixed(2)}`;
+      notes.push(
+        `${service.address}: on ARM64 (Graviton) its tasks would cost ${cents(armMonthly)} a month instead of ${cents(x86Monthly)} ` +
+          `(${cents(x86Monthly - armMonthly)} less, ${Math.round((100 * (x86Monthly - armMonthly)) / x86Monthly)} %), if its image has an arm64 variant: cpuArchitecture "ARM64"`,
+      );
+    }
     if (plan.value(service, "network_configuration.0.assign_public_ip") === true) {
       add(
         scoped("Public IPv4 addresses", scope),
@@ -219,13 +248,16 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     add("Load balancer capacity units", `${albs} × ${lcu} LCU × ${hours} h × ${money(table.alb.lcuHour)}`, albs * lcu * hours * table.alb.lcuHour, ["alb.lcuHour"], true);
   }
 
-  // The shared public addresses: the load balancers' and the Elastic IPs (the tasks' are their services').
+  // The shared public addresses: the load balancers', the Elastic IPs and the instances' (the tasks' are their services').
   const eips = plan.present("aws_eip").length;
-  const sharedAddresses = lbAddresses + eips;
+  const instances = plan.present("aws_instance");
+  const instanceAddresses = instances.filter((instance) => plan.value(instance, "associate_public_ip_address") === true).length;
+  const sharedAddresses = lbAddresses + eips + instanceAddresses;
   if (sharedAddresses) {
     const parts = [
       lbAddresses ? `${lbAddresses} load balancer${zonesAssumed ? " (zones assumed)" : ""}` : "",
       eips ? `${eips} Elastic IP${eips === 1 ? "" : "s"}` : "",
+      instanceAddresses ? `${instanceAddresses} EC2 instance${instanceAddresses === 1 ? "" : "s"}` : "",
     ].filter(Boolean);
     add("Public IPv4 addresses", `${sharedAddresses} (${parts.join(", ")}) × ${hours} h × ${money(table.publicIpv4Hour)}`, sharedAddresses * hours * table.publicIpv4Hour, ["publicIpv4Hour"]);
   }
@@ -235,6 +267,62 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     const gb = prices.assumptions.natGatewayGbPerMonth;
     add("NAT gateway hours", `${nats} × ${hours} h × ${money(table.natGateway.hour)}`, nats * hours * table.natGateway.hour, ["natGateway.hour"]);
     add("NAT gateway data", `${nats} × ${gb} GB × ${money(table.natGateway.gb)}`, nats * gb * table.natGateway.gb, ["natGateway.gb"], true);
+  }
+
+  // EC2 instances (NAT instances): hours by type, and their root volumes; a type not tabled is not estimated.
+  for (const [type, list] of groupBy(instances, (instance) => stringOr(plan.value(instance, "instance_type")) ?? "unknown")) {
+    const price = table.ec2InstanceHour?.[type];
+    if (price === undefined) {
+      notEstimated.add(`EC2 instances of type ${type} (${list.map((instance) => instance.address).join(", ")}): not in the price table`);
+      continue;
+    }
+    add(`EC2 instances (${type})`, `${list.length} × ${hours} h × ${money(price)}`, list.length * hours * price, [`ec2InstanceHour.${type}`]);
+  }
+  let rootGb = 0;
+  let rootSizeAssumed = false;
+  for (const instance of instances) {
+    const volumeType = stringOr(plan.value(instance, "root_block_device.0.volume_type"));
+    if (volumeType !== undefined && volumeType !== "gp3") {
+      notEstimated.add(`EBS ${volumeType} root volume of ${instance.address}`);
+      continue;
+    }
+    const size = numberOr(plan.value(instance, "root_block_device.0.volume_size"));
+    if (size === undefined) rootSizeAssumed = true;
+    rootGb += size ?? prices.assumptions.rootVolumeGbWhenUnknown;
+  }
+  if (rootGb) {
+    add("EBS root volumes (gp3)", `${rootGb} GB${rootSizeAssumed ? " (size assumed)" : ""} × ${money(table.ebsGp3GbMonth)}`, rootGb * table.ebsGp3GbMonth, ["ebsGp3GbMonth"], rootSizeAssumed);
+  }
+
+  // VPC endpoints: an interface endpoint is billed per zone (a subnet each) and hour, and per GB; gateway endpoints are free.
+  const endpoints = plan.present("aws_vpc_endpoint");
+  let endpointZoneHours = 0;
+  let interfaceEndpoints = 0;
+  let endpointZonesAssumed = false;
+  for (const endpoint of endpoints) {
+    const type = stringOr(plan.value(endpoint, "vpc_endpoint_type")) ?? "Gateway";
+    if (type === "Gateway") continue;
+    if (type !== "Interface") {
+      notEstimated.add(`${type} VPC endpoints (${endpoint.address})`);
+      continue;
+    }
+    interfaceEndpoints++;
+    const subnets =
+      asArray(plan.knownValue(endpoint, "subnet_ids")).length ||
+      plan.referencedResources(endpoint, "subnet_ids").filter((resource) => resource.type === "aws_subnet").length;
+    if (!subnets) endpointZonesAssumed = true;
+    endpointZoneHours += (subnets || prices.assumptions.loadBalancerZonesWhenUnknown) * hours;
+  }
+  const gatewayEndpoints = endpoints.filter((endpoint) => (stringOr(plan.value(endpoint, "vpc_endpoint_type")) ?? "Gateway") === "Gateway").length;
+  if (interfaceEndpoints) {
+    const gb = prices.assumptions.vpcEndpointGbPerMonth;
+    add(
+      "VPC interface endpoints",
+      `${interfaceEndpoints} × ${endpointZoneHours / hours / interfaceEndpoints} zone${endpointZonesAssumed ? "s (assumed)" : "s"} × ${hours} h × ${money(table.vpcEndpoint.interfaceHour)}`,
+      endpointZoneHours * table.vpcEndpoint.interfaceHour,
+      ["vpcEndpoint.interfaceHour"],
+    );
+    add("VPC interface endpoint data", `${interfaceEndpoints} × ${gb} GB × ${money(table.vpcEndpoint.gb)}`, interfaceEndpoints * gb * table.vpcEndpoint.gb, ["vpcEndpoint.gb"], true);
   }
 
   const zones = plan.present("aws_route53_zone").length;
@@ -332,11 +420,14 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       `${a.hoursPerMonth} hours a month, everything running all month`,
       `${a.albLcuPerHour} LCU per load balancer on average`,
       `${a.natGatewayGbPerMonth} GB a month through each NAT gateway`,
+      ...(interfaceEndpoints ? [`${a.vpcEndpointGbPerMonth} GB a month through each interface endpoint`] : []),
       `${a.logGroupGbPerMonth} GB a month ingested into each log group`,
       "on-demand list prices: no free tier, Savings Plans or Spot",
+      ...(gatewayEndpoints ? [`gateway VPC endpoints (${gatewayEndpoints}) are free: no hourly or data charge`] : []),
     ],
     notEstimated: [...notEstimated],
     notes,
+    graviton,
   };
 }
 
