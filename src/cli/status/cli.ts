@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "fs";
 import { isAbsolute, join } from "path";
-import { readStack, UsageError } from "./stack";
+import { asService, readStack, UsageError } from "./stack";
 import type { EcsApi } from "./ecs";
 import type { CallContext } from "./ecs";
-import { AwsCallError, fetchService } from "./ecs";
+import { AwsCallError, fetchService, fetchTaskRuns } from "./ecs";
 import type { LogsApi } from "./logs";
 import { fetchLogTail, logsToRead } from "./logs";
-import type { LogRead, ServiceReport } from "./report";
-import { buildReport, buildServiceReport } from "./report";
+import type { LogRead, ServiceReport, TaskReport } from "./report";
+import { buildReport, buildServiceReport, buildTaskReport } from "./report";
 import { renderText } from "./render";
 import { AWS_LIMITS } from "./aws";
 
@@ -24,7 +24,7 @@ export const DEFAULT_DEADLINE_SECONDS = 25;
 export const EXIT_CODES = {
   /** Every service at steady state on the task definition the stack declares. */
   healthy: 0,
-  /** A service not steady, rolling out, rolled back, failed, on another task definition or not deployed. */
+  /** A service not steady, rolling out, rolled back, failed, on another task definition or not deployed; or the last run of a scheduled task failed. */
   notHealthy: 1,
   /** Bad arguments, no cdktf.out, unknown stack. */
   usage: 2,
@@ -37,6 +37,9 @@ export const HELP = `Usage: npm run status -- [stack] [options]
 Whether the stack's ECS services run what the stack declares, and if not, why: each service's
 deployments, its latest events, and its stopped tasks with the cause and the fix in this project's
 terms (execution role, secret parameter, key, container, image, port, health check path, log stream).
+Scheduled tasks (aws_scheduler_schedule) and one-off tasks (an output ending in _run_task, what
+\`npm run task\` runs) are listed too: their schedule, and their recent runs (running, and stopped within
+about an hour) with exit codes, stop reasons, causes and fixes.
 
 It reads cdktf.out/stacks/<stack>/cdk.tf.json (run \`npx cdktf synth\` first), then calls ECS
 (DescribeServices, ListTasks, DescribeTasks, DescribeTaskDefinition) and CloudWatch Logs (GetLogEvents,
@@ -63,9 +66,12 @@ it the log lines are left out).
 
 Exit codes:
   0  every service is at steady state: one PRIMARY deployment, COMPLETED, running = desired, on the task
-     definition the stack declares (the latest revision of its family)
+     definition the stack declares (the latest revision of its family), and no scheduled task's last
+     finished run failed
   1  a service is not: rolling out, rolled back, deployment failed, tasks missing, on another task
-     definition, or not deployed
+     definition, or not deployed; or the last finished run of a scheduled task failed (an essential
+     container exited non-zero, or the task stopped before running). Older failed runs, and the runs of
+     one-off tasks, are reported but do not change the exit code
   2  usage error: bad arguments, no cdktf.out (run \`npx cdktf synth\`), unknown stack
   3  an AWS call failed (credentials, permissions, network) or AWS did not answer in time; the SDK's
      message, or what the command was waiting for, is printed
@@ -144,7 +150,7 @@ export async function runStatus(argv: string[], deps: StatusDependencies): Promi
     const cwd = deps.cwd ?? process.cwd();
     const stack = readStack(outputDirectory(cwd, options.output), options.stack);
     const region = stack.region;
-    const services = await withDeadline(options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS, async (context, clients) => {
+    const { services, tasks } = await withDeadline(options.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS, async (context, clients) => {
       const ecs = clients(deps.ecs(region));
       const logs = deps.logs && clients(deps.logs(region));
       const reports: ServiceReport[] = [];
@@ -158,9 +164,21 @@ export async function runStatus(argv: string[], deps: StatusDependencies): Promi
         }
         reports.push(buildServiceReport(stack, declared, snapshot, logReads));
       }
-      return reports;
+      const taskReports: TaskReport[] = [];
+      for (const declared of stack.tasks ?? []) {
+        const snapshot = await fetchTaskRuns(ecs, declared, context);
+        const logReads = new Map<string, LogRead>();
+        if (logs) {
+          const stoppedTasks = snapshot.runs.filter((run) => run.lastStatus === "STOPPED");
+          for (const { taskArn, stream } of logsToRead(asService(declared), { stoppedTasks }, 2)) {
+            logReads.set(taskArn, { stream, tail: await fetchLogTail(logs, stream, context) });
+          }
+        }
+        taskReports.push(buildTaskReport(stack, declared, snapshot, logReads));
+      }
+      return { services: reports, tasks: taskReports };
     });
-    const report = buildReport(stack, region, services);
+    const report = buildReport(stack, region, services, tasks);
     deps.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return report.exitCode;
   } catch (error) {

@@ -13,7 +13,7 @@ import type {
   Task,
   TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import type { DeclaredService } from "./stack";
+import type { DeclaredService, DeclaredTask } from "./stack";
 
 /*
  * Calling ECS: the service with its deployments and events, its stopped tasks, and the latest revision of
@@ -118,6 +118,45 @@ export async function fetchService(ecs: EcsApi, declared: DeclaredService, conte
     }
   }
   return { service, stoppedTasks, latestTaskDefinition };
+}
+
+export interface TaskRunsSnapshot {
+  /** The runs of the task's family ECS still knows (stopped ones for about an hour), running and stopped, newest first. */
+  readonly runs: Task[];
+  /** Why none could be listed: the cluster not found. */
+  readonly missing?: string;
+}
+
+/** Runs listed per desired status (ListTasks with `family`): the latest ones are what the report shows. */
+const MAX_RUNS = 20;
+
+/**
+ * The recent runs of a scheduled or one-off task: ListTasks with its family, desiredStatus STOPPED and then
+ * RUNNING, and DescribeTasks for their details.
+ */
+export async function fetchTaskRuns(ecs: EcsApi, declared: DeclaredTask, context: CallContext = {}): Promise<TaskRunsSnapshot> {
+  const cluster = declared.cluster;
+  const family = declared.taskDefinition.family;
+  const options: SendOptions = context.signal ? { abortSignal: context.signal } : {};
+  const calling = (operation: string) => context.onCall?.(`${operation} (${declared.kind} task ${declared.name})`);
+  const taskArns: string[] = [];
+  for (const desiredStatus of ["STOPPED", "RUNNING"] as const) {
+    try {
+      calling("ecs:ListTasks");
+      const listed = await ecs.send(new ListTasksCommand({ cluster, family, desiredStatus, maxResults: MAX_RUNS }), options);
+      taskArns.push(...(listed.taskArns ?? []));
+    } catch (error) {
+      if (errorName(error) === "ClusterNotFoundException") return { runs: [], missing: `cluster ${declared.clusterName} not found` };
+      throw new AwsCallError("ecs:ListTasks", error);
+    }
+  }
+  let runs: Task[] = [];
+  if (taskArns.length) {
+    calling("ecs:DescribeTasks");
+    runs = (await call("ecs:DescribeTasks", () => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }), options))).tasks ?? [];
+  }
+  runs.sort((a, b) => time(b.createdAt ?? b.startedAt) - time(a.createdAt ?? a.startedAt));
+  return { runs };
 }
 
 async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { DiagnosisReport, ServiceReport, StatusReport, StoppedTaskReport } from "./report";
+import type { DiagnosisReport, ServiceReport, StatusReport, StoppedTaskReport, TaskReport } from "./report";
 
 /*
  * Rendering the report for a terminal: per service its state, deployments, latest events, and the stopped
@@ -15,6 +15,9 @@ const STATE_LABELS: Record<ServiceReport["state"], string> = {
   "not-found": "NOT FOUND",
 };
 
+/** Runs listed per scheduled or one-off task. */
+const RUNS_SHOWN = 5;
+
 /** Stopped tasks listed by id under each cause. */
 const TASK_IDS_SHOWN = 5;
 
@@ -23,11 +26,18 @@ export function renderText(report: StatusReport): string {
   for (const service of report.services) {
     lines.push("", ...renderService(service));
   }
-  const unhealthy = report.services.filter((service) => !service.healthy).map((service) => service.name);
+  for (const task of report.tasks ?? []) {
+    lines.push("", ...renderTask(task));
+  }
+  const unhealthy = [
+    ...report.services.filter((service) => !service.healthy).map((service) => service.name),
+    ...(report.tasks ?? []).filter((task) => !task.healthy).map((task) => `${task.name} (last scheduled run failed)`),
+  ];
+  const tasks = report.tasks?.length ? `; ${report.tasks.length} scheduled/one-off task(s) listed, no scheduled task's last run failed` : "";
   lines.push(
     "",
     unhealthy.length === 0
-      ? `All ${report.services.length} service(s) at steady state on the stack's task definition (exit 0)`
+      ? `All ${report.services.length} service(s) at steady state on the stack's task definition${tasks} (exit 0)`
       : `Not healthy: ${unhealthy.join(", ")} (exit 1)`,
   );
   return `${lines.join("\n")}\n`;
@@ -94,6 +104,53 @@ function renderService(service: ServiceReport): string[] {
     for (const finding of service.findings) lines.push(...renderDiagnosis(finding, "    "));
     if (service.diagnosis && !service.findings.includes(service.diagnosis)) lines.push(...renderDiagnosis(service.diagnosis, "    "));
   }
+  return lines;
+}
+
+const OUTCOME_LABELS: Record<TaskReport["runs"][number]["outcome"], string> = {
+  running: "RUNNING",
+  succeeded: "SUCCEEDED",
+  failed: "FAILED",
+  stopped: "STOPPED",
+};
+
+function renderTask(task: TaskReport): string[] {
+  const mark = task.healthy ? (task.lastOutcome === "failed" ? "·" : "✓") : "✗";
+  const what =
+    task.kind === "scheduled"
+      ? `Scheduled task ${task.name} (cluster ${task.cluster}): ${task.schedule ?? "?"} ${task.timeZone ?? "UTC"}`
+      : `One-off task ${task.name} (cluster ${task.cluster}): run with npm run task`;
+  const last = task.lastOutcome ? `last run ${OUTCOME_LABELS[task.lastOutcome]}` : "no finished run in the last hour or so";
+  const lines = [
+    `${mark} ${what}; ${last}${task.kind === "one-off" && task.lastOutcome === "failed" ? " (informative: one-off runs do not change the exit code)" : ""}`,
+    `  Task definition family ${task.family}; execution role ${task.executionRole ?? "-"}, task role ${task.taskRole ?? "-"}`,
+  ];
+  for (const container of task.containers) {
+    const secrets = container.secrets.length ? `, secrets ${container.secrets.join(", ")}` : "";
+    lines.push(`  Container ${container.name}: ${container.image}${container.logGroup ? `, logs ${container.logGroup}` : ""}${secrets}`);
+  }
+  if (task.missing) {
+    lines.push(`  Runs: none listed: ${task.missing}`);
+    return lines;
+  }
+  lines.push("", `  Recent runs (${task.runs.length}; ECS keeps stopped tasks about an hour)`);
+  if (task.runs.length === 0) lines.push("    none");
+  for (const run of task.runs.slice(0, RUNS_SHOWN)) {
+    const exit = run.exitCode !== null ? `, exit code ${run.exitCode}` : "";
+    const when = run.outcome === "running" ? `started ${time(run.startedAt)}` : `stopped ${time(run.stoppedAt)}`;
+    lines.push(`    ${run.outcome === "failed" ? "✗" : "·"} ${pad(OUTCOME_LABELS[run.outcome], 9)} ${run.taskId.slice(0, 12)} (${run.taskDefinition ?? "?"}) ${when}${exit}`);
+    if (run.outcome === "failed" || run.outcome === "stopped") {
+      lines.push(`      reason: ${run.reason}`);
+      lines.push(`      cause:  ${run.diagnosis.cause}`);
+      if (run.outcome === "failed") lines.push(`      fix:    ${run.diagnosis.fix ?? "no known fix for this reason; it is shown as ECS gives it"}`);
+      if (run.logStream) lines.push(`      log:    ${run.logStream.group} ${run.logStream.stream}`);
+      if (run.logTail?.length) {
+        lines.push("      last log lines:");
+        for (const line of run.logTail.slice(-5)) lines.push(`        | ${line}`);
+      }
+    }
+  }
+  if (task.runs.length > RUNS_SHOWN) lines.push(`    and ${task.runs.length - RUNS_SHOWN} older run(s) (--json lists them)`);
   return lines;
 }
 

@@ -1,7 +1,7 @@
 import type { Deployment, Task } from "@aws-sdk/client-ecs";
-import type { DeclaredService, DeclaredStack } from "./stack";
-import { logStreamOf } from "./stack";
-import type { ServiceSnapshot } from "./ecs";
+import type { DeclaredService, DeclaredStack, DeclaredTask } from "./stack";
+import { asService, logStreamOf } from "./stack";
+import type { ServiceSnapshot, TaskRunsSnapshot } from "./ecs";
 import { taskDefinitionOf, taskIdOf } from "./ecs";
 import type { LogStream, LogTail } from "./logs";
 import type { DiagnosisKind } from "./reasons";
@@ -105,12 +105,53 @@ export interface ServiceReport {
   readonly notes: string[];
 }
 
+/**
+ * How a run of a scheduled or one-off task went: running; succeeded (every essential container exited 0);
+ * failed (an essential container exited non-zero, or the task stopped before its containers ran); stopped
+ * on purpose (by a user, say).
+ */
+export type RunOutcome = "running" | "succeeded" | "failed" | "stopped";
+
+export interface TaskRunReport extends StoppedTaskReport {
+  readonly outcome: RunOutcome;
+  readonly lastStatus: string | null;
+  /** The exit code of the essential container (the first that exited non-zero), null when none exited. */
+  readonly exitCode: number | null;
+}
+
+export interface TaskReport {
+  readonly kind: "scheduled" | "one-off";
+  readonly name: string;
+  readonly cluster: string;
+  /** `aws_scheduler_schedule.<name>` or `output.<name>_run_task`. */
+  readonly resource: string;
+  readonly family: string;
+  readonly schedule: string | null;
+  readonly timeZone: string | null;
+  readonly executionRole: string | null;
+  readonly taskRole: string | null;
+  readonly containers: { readonly name: string; readonly image: string; readonly logGroup: string | null; readonly secrets: string[] }[];
+  /** Recent runs, newest first (ECS keeps stopped tasks about an hour). */
+  readonly runs: TaskRunReport[];
+  /** Why no run could be listed (the cluster not found), else null. */
+  readonly missing: string | null;
+  /** The outcome of the newest run that is not running, null when there is none. */
+  readonly lastOutcome: RunOutcome | null;
+  /**
+   * False only for a scheduled task whose last finished run failed: that makes the exit code 1. A one-off
+   * task's runs are informative only (its healthy is always true).
+   */
+  readonly healthy: boolean;
+}
+
 export interface StatusReport {
   readonly stack: string;
   readonly region: string | null;
   readonly healthy: boolean;
   readonly exitCode: 0 | 1;
   readonly services: ServiceReport[];
+  /** Scheduled and one-off tasks with their recent runs. */
+  readonly tasks: TaskReport[];
 }
 
 /** Events kept in the report. */
@@ -121,9 +162,61 @@ export interface LogRead {
   readonly tail: LogTail;
 }
 
-export function buildReport(stack: DeclaredStack, region: string | undefined, services: ServiceReport[]): StatusReport {
-  const healthy = services.every((service) => service.healthy);
-  return { stack: stack.name, region: region ?? null, healthy, exitCode: healthy ? 0 : 1, services };
+export function buildReport(stack: DeclaredStack, region: string | undefined, services: ServiceReport[], tasks: TaskReport[] = []): StatusReport {
+  const healthy = services.every((service) => service.healthy) && tasks.every((task) => task.healthy);
+  return { stack: stack.name, region: region ?? null, healthy, exitCode: healthy ? 0 : 1, services, tasks };
+}
+
+/** A scheduled or one-off task with its recent runs, each stopped one diagnosed as a service's stopped task is. */
+export function buildTaskReport(
+  stack: DeclaredStack,
+  declared: DeclaredTask,
+  snapshot: TaskRunsSnapshot,
+  logs: Map<string, LogRead> = new Map(),
+): TaskReport {
+  const service = asService(declared);
+  const essential = new Set(declared.taskDefinition.containers.filter((container) => container.essential).map((container) => container.name));
+  const runs = snapshot.runs.map((task): TaskRunReport => {
+    const report = stoppedTaskReport(task, stack, service, [], task.taskArn ? logs.get(task.taskArn) : undefined);
+    const containers = (task.containers ?? []).filter((container) => essential.size === 0 || essential.has(container.name ?? ""));
+    const exited = containers.find((container) => container.exitCode !== undefined && container.exitCode !== 0) ?? containers.find((container) => container.exitCode !== undefined);
+    const exitCode = exited?.exitCode ?? null;
+    let outcome: RunOutcome;
+    if (task.lastStatus !== "STOPPED" && task.desiredStatus !== "STOPPED") outcome = "running";
+    else if (containers.length > 0 && containers.every((container) => container.exitCode === 0)) outcome = "succeeded";
+    else if (report.failure || (exitCode !== null && exitCode !== 0)) outcome = "failed";
+    else outcome = "stopped";
+    const diagnosis: DiagnosisReport =
+      outcome === "running"
+        ? { kind: "unknown", cause: `running (${task.lastStatus ?? "?"})`, fix: null }
+        : outcome === "succeeded"
+          ? { kind: "unknown", cause: "exited 0", fix: null }
+          : report.diagnosis;
+    return { ...report, outcome, failure: outcome === "failed", lastStatus: task.lastStatus ?? null, exitCode, diagnosis };
+  });
+  const last = runs.find((run) => run.outcome !== "running");
+  const definition = declared.taskDefinition;
+  return {
+    kind: declared.kind,
+    name: declared.name,
+    cluster: declared.clusterName,
+    resource: declared.resource,
+    family: definition.family,
+    schedule: declared.schedule ?? null,
+    timeZone: declared.kind === "scheduled" ? (declared.timeZone ?? "UTC") : null,
+    executionRole: definition.executionRole?.name ?? null,
+    taskRole: definition.taskRole?.name ?? null,
+    containers: definition.containers.map((container) => ({
+      name: container.name,
+      image: container.image,
+      logGroup: container.logGroup ?? null,
+      secrets: container.secrets.map((secret) => `${secret.variable} (${secret.parameterName})`),
+    })),
+    runs,
+    missing: snapshot.missing ?? null,
+    lastOutcome: last?.outcome ?? null,
+    healthy: declared.kind !== "scheduled" || last?.outcome !== "failed",
+  };
 }
 
 export function buildServiceReport(

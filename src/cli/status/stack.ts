@@ -117,7 +117,30 @@ export interface DeclaredTaskDefinition {
   readonly cpuArchitecture: string;
   readonly operatingSystemFamily: string;
   readonly executionRole?: DeclaredRole;
+  /** The role the containers' code runs as (`task_role_arn`), when declared. */
+  readonly taskRole?: DeclaredRole;
   readonly containers: DeclaredContainer[];
+}
+
+/**
+ * A workload that runs outside a service: a scheduled task (an `aws_scheduler_schedule` whose target runs a
+ * task definition of the stack) or a one-off task (a task definition with an output ending in `_run_task`,
+ * what `npm run task` runs).
+ */
+export interface DeclaredTask {
+  readonly kind: "scheduled" | "one-off";
+  /** `aws_scheduler_schedule.<name>`, or `output.<name>_run_task` for a one-off task. */
+  readonly resource: string;
+  /** The schedule's name, or the one-off task's (the output's `name`, else the output's name without `_run_task`). */
+  readonly name: string;
+  /** What ECS calls take as the cluster: its name (a cluster this stack creates) or its ARN. */
+  readonly cluster: string;
+  readonly clusterName: string;
+  readonly taskDefinition: DeclaredTaskDefinition;
+  /** The schedule expression (`cron(0 3 * * ? *)`, `rate(1 hour)`) of a scheduled task. */
+  readonly schedule?: string;
+  /** The schedule's time zone (`Europe/Paris`); UTC when the schedule sets none. */
+  readonly timeZone?: string;
 }
 
 export interface DeclaredService {
@@ -152,6 +175,8 @@ export interface DeclaredStack {
   /** The AWS provider's region, when it is a literal. */
   readonly region?: string;
   readonly services: DeclaredService[];
+  /** Scheduled and one-off tasks (readStack always sets it). */
+  readonly tasks?: DeclaredTask[];
   readonly network: DeclaredNetwork;
 }
 
@@ -159,6 +184,7 @@ export interface DeclaredStack {
 interface TerraformJson {
   provider?: { aws?: { region?: unknown; alias?: unknown }[] };
   resource?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, { value?: unknown }>;
 }
 
 /** The stacks in a cdktf output folder, by name. */
@@ -196,8 +222,10 @@ export function readStack(outdir: string, stackName?: string): DeclaredStack {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}. Run \`npx cdktf synth\` again`);
   }
   const stack = parseStack(name, file, json);
-  if (stack.services.length === 0) {
-    throw new UsageError(`stack "${name}" declares no ECS service (aws_ecs_service): nothing to report on`);
+  if (stack.services.length === 0 && (stack.tasks ?? []).length === 0) {
+    throw new UsageError(
+      `stack "${name}" declares no ECS service (aws_ecs_service), scheduled task (aws_scheduler_schedule) or one-off task (an output ending in _run_task): nothing to report on`,
+    );
   }
   return stack;
 }
@@ -216,6 +244,7 @@ export function parseStack(name: string, file: string, json: TerraformJson): Dec
     file,
     region,
     services,
+    tasks: [...readScheduledTasks(resources), ...readOneOffTasks(resources, json.output ?? {})],
     network: {
       createdByStack: resources.ofType("aws_vpc").length > 0,
       natGateways: resources.ofType("aws_nat_gateway").map(([resourceName]) => `aws_nat_gateway.${resourceName}`),
@@ -246,6 +275,63 @@ function readService(resources: Resources, address: string, body: Record<string,
     loadBalancer: loadBalancers[0],
     loadBalancers,
     serviceConnect: readServiceConnect(resources, first(body.service_connect_configuration)),
+  };
+}
+
+/** Every schedule whose target's ecs_parameters run a task definition of the stack. */
+function readScheduledTasks(resources: Resources): DeclaredTask[] {
+  const tasks: DeclaredTask[] = [];
+  for (const [resourceName, body] of resources.ofType("aws_scheduler_schedule")) {
+    const target = first(body.target);
+    const taskDefinition = resources.referenced(first(target?.ecs_parameters)?.task_definition_arn, "aws_ecs_task_definition");
+    if (!target || !taskDefinition) continue;
+    const address = `aws_scheduler_schedule.${resourceName}`;
+    const cluster = readCluster(resources, target.arn);
+    tasks.push({
+      kind: "scheduled",
+      resource: address,
+      name: literal(body.name) ?? address,
+      cluster: cluster.id,
+      clusterName: cluster.name,
+      taskDefinition: readTaskDefinition(resources, taskDefinition.address, taskDefinition.body),
+      schedule: literal(body.schedule_expression),
+      timeZone: literal(body.schedule_expression_timezone),
+    });
+  }
+  return tasks;
+}
+
+/** Every output ending in `_run_task` whose value names a task definition of the stack (OneOffTask's). */
+function readOneOffTasks(resources: Resources, outputs: Record<string, { value?: unknown }>): DeclaredTask[] {
+  const tasks: DeclaredTask[] = [];
+  for (const [outputName, output] of Object.entries(outputs)) {
+    if (!outputName.endsWith("_run_task")) continue;
+    const value = (output?.value ?? {}) as Record<string, any>;
+    const taskDefinition = resources.referenced(value.task_definition, "aws_ecs_task_definition");
+    if (!taskDefinition) continue;
+    const cluster = readCluster(resources, value.cluster);
+    tasks.push({
+      kind: "one-off",
+      resource: `output.${outputName}`,
+      name: literal(value.name) ?? outputName.slice(0, -"_run_task".length),
+      cluster: cluster.id,
+      clusterName: cluster.name,
+      taskDefinition: readTaskDefinition(resources, taskDefinition.address, taskDefinition.body),
+    });
+  }
+  return tasks;
+}
+
+/** A task as the diagnosis of a stopped task sees a service: its cluster and task definition, no load balancer. */
+export function asService(task: DeclaredTask): DeclaredService {
+  return {
+    resource: task.resource,
+    name: task.name,
+    cluster: task.cluster,
+    clusterName: task.clusterName,
+    circuitBreakerRollback: false,
+    taskDefinition: task.taskDefinition,
+    loadBalancers: [],
   };
 }
 
@@ -297,6 +383,7 @@ function readTaskDefinition(resources: Resources, address: string, body: Record<
     cpuArchitecture: literal(platform.cpu_architecture) ?? "X86_64",
     operatingSystemFamily: literal(platform.operating_system_family) ?? "LINUX",
     executionRole: readRole(resources, body.execution_role_arn),
+    taskRole: readRole(resources, body.task_role_arn),
     containers: readContainers(resources, body.container_definitions),
   };
 }
