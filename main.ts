@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { declareEnvironments, writeTerraformIgnore } from "./src";
+import { declareEnvironments, synthesizeApp, writeTerraformIgnore } from "./src";
 
 /**
  * The article's app: a public example image serving HTTP, `USER` as a plain environment variable and
@@ -39,5 +39,5 @@ declareEnvironments(app, {
     },
   },
 });
-app.synth();
+synthesizeApp(app);
 writeTerraformIgnore(app);

@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { declareEnvironments, writeTerraformIgnore } from "../src";
+import { declareEnvironments, synthesizeApp, writeTerraformIgnore } from "../src";
 
 /**
  * The article's app (main.ts's: the nginx image, USER plain, PASSWORD a secret from SSM) at the lowest cost
@@ -54,5 +54,5 @@ declareEnvironments(app, {
     },
   },
 });
-app.synth();
+synthesizeApp(app);
 writeTerraformIgnore(app);

@@ -10,6 +10,7 @@ import {
   SecretsManagerSecret,
   WebService,
   WorkerService,
+  synthesizeApp,
   writeTerraformIgnore,
 } from "../src";
 
@@ -97,5 +98,5 @@ new OneOffTask(environment, "migrate", {
   secrets: { DATABASE_PASSWORD: databasePassword },
 });
 
-app.synth();
+synthesizeApp(app);
 writeTerraformIgnore(app);

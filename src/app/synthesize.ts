@@ -1,6 +1,7 @@
 import { writeSync } from "fs";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { IConstruct } from "constructs";
+import { DEFAULT_CHILD_ID } from "./naming";
 
 /** What scripts/type-check.js leaves for this process when it checks the app's types. */
 interface PendingTypeCheck {
@@ -85,10 +86,13 @@ function annotations(app: App, level: string): Findings {
 function formatFindings(groups: Array<[string, Findings]>): string {
   const lines: string[] = [];
   for (const [label, findings] of groups) {
-    for (const [path, messages] of findings) lines.push(`${label} [${path}]:`, ...messages.map((m) => indent(m)));
+    for (const [path, messages] of findings) lines.push(`${label} [${displayPath(path)}]:`, ...messages.map((m) => indent(m)));
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
+
+/** A construct path as users read it: without the ids that take no part in addresses (`FargateWebApp`'s parts). */
+const displayPath = (path: string): string => path.split("/").filter((id) => id !== DEFAULT_CHILD_ID).join("/");
 
 const indent = (message: string): string => `  ${message.replace(/\n/g, "\n  ")}`;
 
