@@ -120,11 +120,11 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
     expect(readStack(outdir).services[0].serviceConnect).toBeUndefined();
   });
 
-  test("its network: created by the stack, with a NAT gateway per zone", () => {
+  test("its network: created by the stack, with a NAT gateway per zone and the free S3 gateway endpoint", () => {
     expect(readStack(outdir).network).toEqual({
       createdByStack: true,
       natGateways: ["aws_nat_gateway.hello_network_nat_gateway_a", "aws_nat_gateway.hello_network_nat_gateway_b"],
-      vpcEndpoints: [],
+      vpcEndpoints: ["com.amazonaws.eu-west-1.s3"],
     });
   });
 });
