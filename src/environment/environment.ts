@@ -11,6 +11,7 @@ import { StoppedTaskEvents } from "./stopped-task-events";
 import { ListenerRoutes } from "./listener-routes";
 import { providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
+import { rejectUnknownProps } from "../checks/unknown-props";
 
 export interface EnvironmentProps {
   /**
@@ -68,6 +69,11 @@ export interface EnvironmentProps {
   readonly alertEmails?: string[];
 }
 
+const ENVIRONMENT_PROP_KEYS: Record<keyof EnvironmentProps, true> = {
+  name: true, network: true, networkOptions: true, cluster: true, zones: true, certificate: true, deletionProtection: true,
+  sslPolicy: true, stoppedTaskEvents: true, alertEmails: true,
+};
+
 /** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log groups, parameters. */
 export const RESOURCE_NAME = /^(?!internal-)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const STAND_IN_NAME = "invalid-name";
@@ -103,6 +109,7 @@ export class Environment extends Construct {
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
     this.props = props;
+    rejectUnknownProps(this, props, Object.keys(ENVIRONMENT_PROP_KEYS), "EnvironmentProps");
     if (!RESOURCE_NAME.test(props.name)) {
       reportInvalid(this, {
         field: "name",

@@ -1,5 +1,6 @@
 import { Environment } from "../environment/environment";
-import { BackendServiceRef, ServiceBase, ServiceProps } from "./service-base";
+import { BackendServiceRef, SERVICE_PROP_KEYS, ServiceBase, ServiceProps } from "./service-base";
+import { rejectUnknownProps } from "../checks/unknown-props";
 
 export type BackendServiceProps = ServiceProps;
 
@@ -14,6 +15,7 @@ export class BackendService extends ServiceBase implements BackendServiceRef {
 
   constructor(environment: Environment, id: string, props: BackendServiceProps) {
     super(environment, id, props);
+    rejectUnknownProps(this, props, Object.keys(SERVICE_PROP_KEYS), "BackendServiceProps");
     this.runService({ publish: true });
     this.url = `http://${this.name}:${this.port}`;
   }

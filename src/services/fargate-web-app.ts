@@ -12,14 +12,18 @@ import { ISecret } from "../task/secret-parameter";
 import { FargateTaskDefinition } from "../task/task-definition";
 import { FargateService } from "./fargate-service";
 import { ServiceAlarms } from "./service-alarms";
-import { HOST_NAME, WebService, WebServiceProps } from "./web-service";
+import { HOST_NAME, WEB_SERVICE_PROP_KEYS, WebService, WebServiceProps } from "./web-service";
+import { rejectUnknownProps } from "../checks/unknown-props";
 import { reportInvalid } from "../checks/validation";
 
 /**
  * The app: a web service's props (container, task, deployment, alarms, certificate), its one `domain`, and
  * the environment's parts it may bring or tune.
  */
-export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | "resourceName" | "hosts" | "paths" | "priority"> {
+/** The web service's props the app sets itself, from `name` and `domain`. */
+const SET_BY_THE_APP = ["resourceName", "hosts", "paths", "priority"] as const;
+
+export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | (typeof SET_BY_THE_APP)[number]> {
   /** Names the cluster, service, task family, roles, log group, load balancer and parameters. */
   readonly name: string;
   /** The name the app answers on over HTTPS, e.g. `app.example.com`. */
@@ -61,6 +65,15 @@ export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | "reso
   readonly alertEmails?: string[];
 }
 
+const APP_PROP_KEYS: Record<Exclude<keyof FargateWebAppProps, keyof WebServiceProps>, true> = {
+  domain: true, hostedZone: true, network: true, networkOptions: true, cluster: true, deletionProtection: true,
+  stoppedTaskEvents: true, alertEmails: true,
+};
+const FARGATE_WEB_APP_PROP_KEYS = [
+  ...Object.keys(WEB_SERVICE_PROP_KEYS).filter((key) => !(SET_BY_THE_APP as readonly string[]).includes(key)),
+  ...Object.keys(APP_PROP_KEYS),
+];
+
 /**
  * A containerized web app on Fargate, production ready from one declaration: the shortcut for an
  * `Environment` with one `WebService` on `domain`. Network, cluster, task definition with its roles, secrets
@@ -87,6 +100,7 @@ export class FargateWebApp extends Construct {
 
   constructor(scope: Construct, id: string, props: FargateWebAppProps) {
     super(scope, id);
+    rejectUnknownProps(this, props, FARGATE_WEB_APP_PROP_KEYS, "FargateWebAppProps");
     const domain = this.validDomain(props);
     this.environment = new Environment(this, DEFAULT_CHILD_ID, {
       name: props.name,
@@ -98,11 +112,12 @@ export class FargateWebApp extends Construct {
       stoppedTaskEvents: props.stoppedTaskEvents,
       alertEmails: props.alertEmails,
     });
-    const { environment: variables, domain: _domain, hostedZone: _zone, network: _network, networkOptions: _options, cluster: _cluster,
-      deletionProtection: _protection, stoppedTaskEvents: _events, alertEmails: _emails, ...serviceProps } = props;
+    // The web service's own props only: an unknown one was reported above, once.
+    const serviceProps = Object.fromEntries(
+      Object.entries(props).filter(([key]) => key in WEB_SERVICE_PROP_KEYS && key !== "name" && !(SET_BY_THE_APP as readonly string[]).includes(key)),
+    ) as Omit<WebServiceProps, "name">;
     this.webService = new WebService(this.environment, DEFAULT_CHILD_ID, {
       ...serviceProps,
-      environment: variables,
       resourceName: this.environment.name,
       name: this.environment.name,
       hosts: [domain],

@@ -3,7 +3,8 @@ import { Environment } from "../environment/environment";
 import { taskPlacement } from "../environment/network";
 import { providerRegion } from "../app/naming";
 import { taskSecurityGroup } from "../task/task-security-group";
-import { WorkloadBase, WorkloadProps } from "./workload-base";
+import { WORKLOAD_PROP_KEYS, WorkloadBase, WorkloadProps } from "./workload-base";
+import { rejectUnknownProps } from "../checks/unknown-props";
 
 export type OneOffTaskProps = WorkloadProps;
 
@@ -15,6 +16,7 @@ export type OneOffTaskProps = WorkloadProps;
 export class OneOffTask extends WorkloadBase {
   constructor(environment: Environment, id: string, props: OneOffTaskProps) {
     super(environment, id, props);
+    rejectUnknownProps(this, props, Object.keys(WORKLOAD_PROP_KEYS), "OneOffTaskProps");
     const securityGroup = taskSecurityGroup(this, this.resourceName, environment.network.vpcId);
     this.admitToFileSystems(securityGroup.id);
     environment.stoppedTaskEvents?.watchFamily(this.taskDefinition.family);

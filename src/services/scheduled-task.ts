@@ -8,7 +8,8 @@ import { TaskRole } from "../task/task-role";
 import { taskSecurityGroup } from "../task/task-security-group";
 import { reportInvalid } from "../checks/validation";
 import { CapacityProviders, capacityProviderStrategy } from "./capacity";
-import { WorkloadBase, WorkloadProps } from "./workload-base";
+import { WORKLOAD_PROP_KEYS, WorkloadBase, WorkloadProps } from "./workload-base";
+import { rejectUnknownProps } from "../checks/unknown-props";
 
 export interface ScheduledTaskProps extends WorkloadProps {
   /** When it runs: `cron(0 3 * * ? *)`, `rate(6 hours)` or `at(2026-12-24T18:00:00)`, as EventBridge Scheduler takes it. */
@@ -30,6 +31,11 @@ export interface ScheduledTaskProps extends WorkloadProps {
   readonly retries?: number;
 }
 
+const SCHEDULED_TASK_PROP_KEYS: Record<keyof ScheduledTaskProps, true> = {
+  ...WORKLOAD_PROP_KEYS,
+  schedule: true, timeZone: true, capacity: true, retries: true,
+};
+
 /** EventBridge Scheduler limits: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html */
 const MAX_RETRIES = 185;
 const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/;
@@ -49,6 +55,7 @@ export class ScheduledTask extends WorkloadBase {
 
   constructor(environment: Environment, id: string, props: ScheduledTaskProps) {
     super(environment, id, props);
+    rejectUnknownProps(this, props, Object.keys(SCHEDULED_TASK_PROP_KEYS), "ScheduledTaskProps");
     if (!SCHEDULE.test(props.schedule)) {
       reportInvalid(this, {
         field: "schedule",

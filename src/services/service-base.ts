@@ -4,7 +4,7 @@ import { reportInvalid } from "../checks/validation";
 import { CapacityProviders } from "./capacity";
 import { FargateService, LoadBalancerTarget } from "./fargate-service";
 import { AutoScalingOptions, ServiceAutoScaling } from "./service-auto-scaling";
-import { WorkloadBase, WorkloadProps } from "./workload-base";
+import { WORKLOAD_PROP_KEYS, WorkloadBase, WorkloadProps } from "./workload-base";
 
 /** What every kind of long-running service takes, beside its container: its count, capacity and deployment. */
 export interface ServiceProps extends WorkloadProps {
@@ -60,6 +60,13 @@ export interface BackendServiceRef {
   readonly port: number;
   readonly service: FargateService;
 }
+
+/** Every prop of `ServiceProps`, for JavaScript apps' unknown-prop check. */
+export const SERVICE_PROP_KEYS: Record<keyof ServiceProps, true> = {
+  ...WORKLOAD_PROP_KEYS,
+  port: true, desiredCount: true, autoScaling: true, capacity: true, enableExecuteCommand: true,
+  waitForSteadyState: true, deploymentTimeoutMinutes: true, calls: true,
+};
 
 /** ECS's container port range: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html */
 const MAX_PORT = 65535;

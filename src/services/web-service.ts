@@ -8,7 +8,8 @@ import { MAX_PRIORITY } from "../environment/listener-routes";
 import { snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { ServiceAlarms } from "./service-alarms";
-import { ServiceBase, ServiceProps } from "./service-base";
+import { SERVICE_PROP_KEYS, ServiceBase, ServiceProps } from "./service-base";
+import { rejectUnknownProps } from "../checks/unknown-props";
 import { TargetGroup, TargetHealthCheck } from "./target-group";
 
 export interface WebServiceProps extends ServiceProps {
@@ -65,6 +66,13 @@ export interface WebServiceProps extends ServiceProps {
   readonly rollbackOnAlarm?: boolean;
 }
 
+/** Every prop of `WebServiceProps`, for JavaScript apps' unknown-prop check. */
+export const WEB_SERVICE_PROP_KEYS: Record<keyof WebServiceProps, true> = {
+  ...SERVICE_PROP_KEYS,
+  hosts: true, paths: true, priority: true, healthCheck: true, healthCheckGracePeriodSeconds: true, certificate: true,
+  wildcardCertificate: true, alarms: true, target5xxPerMinute: true, rollbackOnAlarm: true,
+};
+
 /** Match evaluations of a listener rule: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html */
 const HOSTS_PER_RULE = 3;
 const PATHS_PER_RULE = 2;
@@ -91,6 +99,7 @@ export class WebService extends ServiceBase {
 
   constructor(environment: Environment, id: string, props: WebServiceProps) {
     super(environment, id, props);
+    rejectUnknownProps(this, props, Object.keys(WEB_SERVICE_PROP_KEYS), "WebServiceProps");
     this.hosts = (props.hosts ?? []).map((host) => host.replace(/\.$/, ""));
     this.paths = props.paths ?? [];
     this.validateRouting(props);

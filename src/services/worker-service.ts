@@ -1,6 +1,7 @@
 import { Environment } from "../environment/environment";
 import { IQueue, grantConsume } from "../environment/queue";
-import { ServiceBase, ServiceProps } from "./service-base";
+import { SERVICE_PROP_KEYS, ServiceBase, ServiceProps } from "./service-base";
+import { rejectUnknownProps } from "../checks/unknown-props";
 
 export interface WorkerServiceProps extends ServiceProps {
   /**
@@ -11,6 +12,8 @@ export interface WorkerServiceProps extends ServiceProps {
   readonly queue?: IQueue;
 }
 
+const WORKER_SERVICE_PROP_KEYS: Record<keyof WorkerServiceProps, true> = { ...SERVICE_PROP_KEYS, queue: true };
+
 /**
  * A worker: tasks that pull their work (from a queue, a stream, a schedule of their own) and answer no
  * request, so no load balancer and no inbound rule. Scales on CPU, memory or its queue's backlog per task.
@@ -20,6 +23,7 @@ export class WorkerService extends ServiceBase {
 
   constructor(environment: Environment, id: string, props: WorkerServiceProps) {
     super(environment, id, props, false);
+    rejectUnknownProps(this, props, Object.keys(WORKER_SERVICE_PROP_KEYS), "WorkerServiceProps");
     this.queue = props.queue;
     if (props.queue) grantConsume(this.taskDefinition.taskRole, props.queue);
     this.runService({ scaling: { queueName: props.queue?.queueName } });

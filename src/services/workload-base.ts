@@ -149,6 +149,17 @@ export interface WorkloadProps {
   readonly permissions?: TaskPermission[];
 }
 
+/**
+ * Every prop of `WorkloadProps`, for JavaScript apps' unknown-prop check; the type makes the compiler keep
+ * it complete and exact.
+ */
+export const WORKLOAD_PROP_KEYS: Record<keyof WorkloadProps, true> = {
+  name: true, resourceName: true, image: true, environment: true, secrets: true, notSecret: true, cpu: true, memory: true,
+  cpuArchitecture: true, executionRoleArn: true, logRetentionDays: true, command: true, entryPoint: true,
+  containerHealthCheck: true, dependsOn: true, sidecars: true, readonlyRootFilesystem: true, writablePaths: true,
+  fileSystems: true, ephemeralStorageGiB: true, permissions: true,
+};
+
 const WORKLOAD_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 const CONTAINER_PATH = /^\/[^\s]*$/;
