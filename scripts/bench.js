@@ -4,17 +4,23 @@
 //
 //   default app command time / node -e 'require("cdktf")' time   <= 3x    (the app costs little beyond cdktf)
 //   default app command peak memory                              < 150 MB
-//   default `cdktf synth` time / one-resource `cdktf synth` time <= 1.2x  (the CLI's fixed cost dominates)
+//   default `cdktf synth` time / one-resource `cdktf synth` time <= 1.5x  (issue 12: types checked at synth;
+//                                                                          the CLI's fixed cost dominates)
 //
-// Five cases, measured in the same run, each with one uncounted warm-up run first (it also fills the
-// esbuild transpile cache of scripts/ts-require.js, so the counted runs measure what every later synth
-// pays), then the counted runs taken in rounds, one run of each case per round, so that drift in the
-// machine's load falls on every case alike:
+// The default app's synth is type-checked (scripts/type-check.js, started by scripts/ts-require.js); the
+// one-resource fixture, under scripts/, is not. Six cases, measured in the same run, each with one
+// uncounted warm-up run first (it also fills the esbuild transpile cache of scripts/ts-require.js and the
+// type-check cache, so the counted runs measure what every later synth of an unchanged project pays),
+// then the counted runs taken in rounds, one run of each case per round, so that drift in the machine's
+// load falls on every case alike:
 //   1. floor           node -e 'require("cdktf")' in the repository root: loading cdktf, nothing more
 //   2. one-resource    the app command of scripts/bench-fixtures/one-resource (an AWS provider and one log
 //                      group), in that directory; its node_modules are the repository's, found by walking up
 //   3. default app     the `app` command of <app dir>/cdktf.json, in <app dir>
 //   4./5.              `cdktf synth` (node_modules/.bin/cdktf) end to end for the fixture and the default app
+//   6. cold check      `cdktf synth` of the default app with an empty type-check cache (a fresh
+//                      FARGATE_TYPE_CHECK_CACHE folder per run): what the first synth after an edit costs,
+//                      the whole program parsed and checked beside the app; reported, no target
 // <app dir> is the repository root, or $BENCH_APP_DIR. Commands run through `/bin/sh -c`, as the cdktf CLI
 // runs the app. The app commands get CDKTF_OUTDIR (the variable cdktf's App reads its outdir from, and
 // the CLI sets for it) and `cdktf synth` gets --output, each a fresh directory under the OS temp dir, so
@@ -55,7 +61,7 @@ const APP_DIR = path.resolve(process.env.BENCH_APP_DIR || ROOT);
 const CDKTF_BIN = path.join(ROOT, "node_modules", ".bin", "cdktf");
 const GNU_TIME = "/usr/bin/time";
 
-const TARGETS = { appTimeRatio: 3, appPeakMB: 150, synthRatio: 1.2 };
+const TARGETS = { appTimeRatio: 3, appPeakMB: 150, synthRatio: 1.5 };
 
 function usage(message) {
   if (message) console.error(`bench: ${message}`);
@@ -198,13 +204,19 @@ async function main() {
     const outdir = freshOutdir();
     return { command: appCommand, outdir, env: { CDKTF_OUTDIR: outdir } };
   });
-  for (const [id, label, cwd] of [
-    ["oneResourceSynth", "one-resource cdktf synth", FIXTURE_DIR],
-    ["defaultSynth", "default cdktf synth", APP_DIR],
+  for (const [id, label, cwd, coldTypeCheck] of [
+    ["oneResourceSynth", "one-resource cdktf synth", FIXTURE_DIR, false],
+    ["defaultSynth", "default cdktf synth", APP_DIR, false],
+    ["defaultSynthColdCheck", "default synth, cold check", APP_DIR, true],
   ]) {
     add(id, label, "synth", opts.synthRuns, cwd, () => {
       const outdir = freshOutdir();
-      return { command: `${shellQuote(CDKTF_BIN)} synth --output ${shellQuote(outdir)}`, outdir };
+      const spec = { command: `${shellQuote(CDKTF_BIN)} synth --output ${shellQuote(outdir)}`, outdir };
+      if (coldTypeCheck) {
+        const cache = path.join(tmp, `type-check-cache-${outdirs}`);
+        Object.assign(spec, { env: { FARGATE_TYPE_CHECK_CACHE: cache }, cleanup: [cache] });
+      }
+      return spec;
     });
   }
 
@@ -220,7 +232,7 @@ async function main() {
       log(`  ${c.label.padEnd(26)} ${tag.padEnd(8)} FAILED: ${e.message}`);
       return null;
     } finally {
-      if (spec.outdir) fs.rmSync(spec.outdir, { recursive: true, force: true });
+      for (const dir of [spec.outdir, ...(spec.cleanup || [])]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     }
   };
 
@@ -268,10 +280,12 @@ async function main() {
   const appRatio = ratio("defaultApp", "floor");
   const appPeak = results.defaultApp.peakMB;
   const synthRatio = ratio("defaultSynth", "oneResourceSynth");
+  const coldRatio = ratio("defaultSynthColdCheck", "oneResourceSynth");
   const targets = [
     { id: "appTimeRatio", label: "default app command / require(\"cdktf\") time", value: appRatio, minRatio: ratio("defaultApp", "floor", "minSeconds"), unit: "x", target: `<= ${TARGETS.appTimeRatio}x`, verdict: verdict(appRatio, appRatio <= TARGETS.appTimeRatio) },
     { id: "appPeakMB", label: "default app command peak memory", value: appPeak, unit: " MB", target: `< ${TARGETS.appPeakMB} MB`, verdict: verdict(appPeak, appPeak < TARGETS.appPeakMB) },
-    { id: "synthRatio", label: "default / one-resource cdktf synth time", value: synthRatio, minRatio: ratio("defaultSynth", "oneResourceSynth", "minSeconds"), unit: "x", target: `<= ${TARGETS.synthRatio}x`, verdict: verdict(synthRatio, synthRatio <= TARGETS.synthRatio) },
+    { id: "synthRatio", label: "default (type-checked) / one-resource cdktf synth time", value: synthRatio, minRatio: ratio("defaultSynth", "oneResourceSynth", "minSeconds"), unit: "x", target: `<= ${TARGETS.synthRatio}x`, verdict: verdict(synthRatio, synthRatio <= TARGETS.synthRatio) },
+    { id: "coldSynthRatio", label: "same, type-check cache cold (after an edit)", value: coldRatio, minRatio: ratio("defaultSynthColdCheck", "oneResourceSynth", "minSeconds"), unit: "x", target: "none", verdict: coldRatio === null ? "n/a" : "info" },
   ];
 
   if (opts.json) {
