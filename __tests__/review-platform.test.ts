@@ -3,7 +3,7 @@ import { join } from "path";
 import { runAppCommand } from "./support/app-command";
 import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
 import { runReview } from "../src/cli/review/cli";
-import { loadPrices } from "../src/cli/review/cost";
+import { loadPrices, runsPerMonth, splitTasks } from "../src/cli/review/cost";
 import { reviewPlan } from "../src/cli/review/review";
 
 jest.setTimeout(300_000);
@@ -189,28 +189,107 @@ describe("review of examples/platform.ts's real plan: three services behind one 
     const { cost } = reviewPlan(planned.plan);
     const changes: any[] = planned.plan.resource_changes;
     const of = (type: string) => changes.filter((change) => change.type === type);
-    // Task definitions no service runs (scheduled, one-off): their Fargate time depends on how often they run.
+    // Task definitions neither a service nor a schedule runs (one-off tasks): their Fargate time depends on how often they run.
     const run = new Set(of("aws_ecs_service").map((service) => service.address.replace("aws_ecs_service.", "aws_ecs_task_definition.").replace(/_service$/, "_task")));
+    for (const schedule of of("aws_scheduler_schedule")) run.add(schedule.address.replace("aws_scheduler_schedule.", "aws_ecs_task_definition.").replace(/_schedule$/, "_task"));
     const standalone = of("aws_ecs_task_definition").map((task) => task.address).filter((address) => !run.has(address));
-    if (standalone.length) expect(cost.notEstimated).toContain(`Fargate time of tasks run outside a service (${standalone.join(", ")})`);
-    else expect(cost.notEstimated.join("\n")).not.toContain("Fargate time of tasks run outside a service");
+    expect(standalone).toEqual(["aws_ecs_task_definition.platform_migrate_task"]);
+    expect(cost.notEstimated).toContain(`Fargate time of tasks run outside a service (${standalone.join(", ")})`);
     if (of("aws_sqs_queue").length) expect(cost.notEstimated).toContain("SQS requests");
     if (of("aws_scheduler_schedule").length) expect(cost.notEstimated).toContain("EventBridge Scheduler invocations");
-    // An autoscaled service is priced at its desired count, and the review says so.
-    for (const target of of("aws_appautoscaling_target")) {
-      const name = target.change.after.resource_id.split("/").pop();
-      const service = of("aws_ecs_service").find((candidate) => candidate.change.after.name === name);
-      expect(cost.notes).toContain(
-        `${service.address}: autoscaled between ${target.change.after.min_capacity} and ${target.change.after.max_capacity} tasks, priced at its desired_count (${service.change.after.desired_count})`,
-      );
-    }
-    // A service partly on Fargate Spot is priced at on-demand rates, an upper bound.
-    for (const service of of("aws_ecs_service")) {
-      const providers = (service.change.after.capacity_provider_strategy ?? []).map((strategy: any) => strategy.capacity_provider);
-      const note = `${service.address}: partly on Fargate Spot, priced at on-demand rates (an upper bound)`;
-      if (providers.includes("FARGATE_SPOT") && providers.includes("FARGATE")) expect(cost.notes).toContain(note);
-      else expect(cost.notes).not.toContain(note);
-    }
+    // Fargate Spot is no longer priced at on-demand rates: no such note.
+    expect(cost.notes.join("\n")).not.toContain("on-demand rates (an upper bound)");
+    expect(cost.notes.join("\n")).not.toContain("priced at its desired_count");
+  });
+
+  test("cost: an autoscaled service is a range from its minimum to its maximum, counted at its minimum", () => {
+    const { cost } = reviewPlan(planned.plan);
+    const p = loadPrices().regions["eu-west-1"];
+    const after = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after;
+    const shopTarget = after("aws_appautoscaling_target.platform_shop_auto_scaling");
+    expect([shopTarget.min_capacity, shopTarget.max_capacity]).toEqual([2, 10]);
+    const task = after("aws_ecs_task_definition.platform_shop_task");
+    const vcpu = Number(task.cpu) / 1024;
+    const gb = Number(task.memory) / 1024;
+    const line = (name: string) => cost.items.find((item) => item.item === name)!;
+    const cpuLine = line(`Fargate vCPU (X86_64, ${SHOP})`);
+    expect(cpuLine.monthly).toBeCloseTo(2 * vcpu * 730 * p.fargate.x86VcpuHour, 9);
+    const money = (value: number) => `$${value.toFixed(2)}`;
+    expect(cpuLine.detail).toBe(
+      `2–10 tasks × ${vcpu} vCPU × 730 h × $0.04048: ${money(2 * vcpu * 730 * 0.04048)}–${money(10 * vcpu * 730 * 0.04048)} a month, counted at 2`,
+    );
+    expect(line(`Fargate memory (X86_64, ${SHOP})`).detail).toBe(
+      `2–10 tasks × ${gb} GB × 730 h × $0.004445: ${money(2 * gb * 730 * 0.004445)}–${money(10 * gb * 730 * 0.004445)} a month, counted at 2`,
+    );
+    expect(cost.assumptions).toContain("autoscaled services counted at their minimum; the range is in each line");
+    expect(text).toContain(`2–10 tasks × ${vcpu} vCPU × 730 h × $0.04048: $29.55–$147.75 a month, counted at 2`);
+    expect(text).toContain("autoscaled services counted at their minimum; the range is in each line");
+    expect(markdown).toContain("autoscaled services counted at their minimum; the range is in each line");
+  });
+
+  test("cost: the worker's tasks split as ECS does (FARGATE base 1 weight 1, FARGATE_SPOT weight 3), Spot at the assumed discount", () => {
+    const { cost } = reviewPlan(planned.plan);
+    const prices = loadPrices();
+    expect(prices.assumptions.fargateSpotDiscount).toBe(0.7);
+    expect(prices.sources.fargateSpot.join(" ")).toContain("up to 70%");
+    const p = prices.regions["eu-west-1"];
+    const after = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after;
+    const target = after("aws_appautoscaling_target.platform_worker_auto_scaling");
+    expect([target.min_capacity, target.max_capacity]).toEqual([1, 20]);
+    const task = after("aws_ecs_task_definition.platform_worker_task");
+    const vcpu = Number(task.cpu) / 1024;
+    const gb = Number(task.memory) / 1024;
+    // At 1 task: the base, on FARGATE. At 20: 1 + 19 by weight 1:3 → 1 + 5 on FARGATE (4.75 rounded), 14 on Spot.
+    const perTask = (price: number, size: number) => size * 730 * price;
+    const atMin = perTask(p.fargate.x86VcpuHour, vcpu);
+    const atMax = (6 + 14 * 0.3) * perTask(p.fargate.x86VcpuHour, vcpu);
+    const worker = "aws_ecs_service.platform_worker_service";
+    const cpuLine = cost.items.find((item) => item.item === `Fargate vCPU (X86_64, ${worker})`)!;
+    expect(cpuLine.monthly).toBeCloseTo(atMin, 9);
+    expect(cpuLine.assumed).toBe(true);
+    const money = (value: number) => `$${value.toFixed(2)}`;
+    expect(cpuLine.detail).toBe(
+      "1–20 tasks (1 on-demand + 0 Spot at 1, 6 on-demand + 14 Spot at 20; FARGATE base 1 weight 1, FARGATE_SPOT weight 3; Spot at 70 % off) " +
+        `× ${vcpu} vCPU × 730 h × $0.04048: ${money(atMin)}–${money(atMax)} a month, counted at 1`,
+    );
+    const memoryLine = cost.items.find((item) => item.item === `Fargate memory (X86_64, ${worker})`)!;
+    expect(memoryLine.monthly).toBeCloseTo(perTask(p.fargate.x86GbHour, gb), 9);
+    expect(memoryLine.detail).toContain(`: ${money(perTask(p.fargate.x86GbHour, gb))}–${money((6 + 14 * 0.3) * perTask(p.fargate.x86GbHour, gb))} a month`);
+    expect(cost.assumptions.join("\n")).toContain('Fargate Spot at 70 % below on-demand (an assumption: AWS says "up to 70%"');
+    expect(text).toContain("Fargate Spot at 70 % below on-demand");
+    expect(text).toMatch(/1–20 tasks \(1 on-demand \+ 0 Spot at 1, 6 on-demand \+ 14 Spot at 20;/);
+  });
+
+  test("cost: the nightly schedule is listed with its expression and time zone, ~30 runs a month, priced", () => {
+    const { cost } = reviewPlan(planned.plan);
+    const prices = loadPrices();
+    const p = prices.regions["eu-west-1"];
+    const after = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after;
+    const task = after("aws_ecs_task_definition.platform_nightly_report_task");
+    const vcpu = Number(task.cpu) / 1024;
+    const gb = Number(task.memory) / 1024;
+    const address = "aws_scheduler_schedule.platform_nightly_report_schedule";
+    expect(prices.assumptions.scheduledTaskRunMinutes).toBe(10);
+    // Once a day: 730 h / 24 = 30.42 runs, 10 minutes each.
+    const runs = 730 / 24;
+    const monthly = runs * (10 / 60) * (vcpu * p.fargate.x86VcpuHour + gb * p.fargate.x86GbHour);
+    expect(cost.schedules).toEqual([
+      {
+        address,
+        expression: "cron(0 3 * * ? *)",
+        timeZone: "Europe/Paris",
+        taskDefinition: "aws_ecs_task_definition.platform_nightly_report_task",
+        runsPerMonth: expect.closeTo(runs, 9),
+        monthly: expect.closeTo(monthly, 9),
+      },
+    ]);
+    const line = cost.items.find((item) => item.item === `Scheduled task (X86_64, ${address})`)!;
+    expect(line.scope).toBe("shared");
+    expect(line.monthly).toBeCloseTo(monthly, 9);
+    expect(line.detail).toBe(`cron(0 3 * * ? *) Europe/Paris: ~30.4 runs × 10 min × (${vcpu} vCPU × $0.04048 + ${gb} GB × $0.004445)`);
+    expect(cost.assumptions).toContain("each scheduled task run lasts 10 minutes");
+    expect(text).toContain("cron(0 3 * * ? *) Europe/Paris: ~30.4 runs × 10 min");
+    expect(markdown).toContain("each scheduled task run lasts 10 minutes");
   });
 
   test("secrets: every container secret (a Secrets Manager secret's JSON key too) is one its execution role may read", () => {
@@ -298,5 +377,48 @@ describe("review of examples/platform.ts's real plan: three services behind one 
     expect(cost.scopes.map((scope) => scope.scope)).not.toContain(ADMIN);
     expect(cost.scopes.map((scope) => scope.scope)).toEqual(expect.arrayContaining([ORDERS, SHOP, "shared"]));
     expect(cost.items.filter((item) => item.scope === "shared").map((item) => item.item)).toContain("CloudWatch alarms");
+  });
+});
+
+describe("runs a month of a schedule expression (a month of 730 h)", () => {
+  test.each([
+    ["rate(15 minutes)", 730 * 4], // 2920
+    ["rate(1 minute)", 730 * 60],
+    ["rate(2 hours)", 365],
+    ["rate(1 day)", 730 / 24],
+    ["cron(0 3 * * ? *)", 730 / 24], // ~30.4
+    ["cron(0 8 ? * MON-FRI *)", (730 / 24) * (5 / 7)], // ~21.7
+    ["cron(*/15 * * * ? *)", 2920],
+    ["cron(0/30 9-17 ? * 2-6 *)", 2 * 9 * (730 / 24) * (5 / 7)],
+    ["cron(0,30 6,18 ? * SAT,SUN *)", 4 * (730 / 24) * (2 / 7)],
+    ["cron(0 12 ? JAN,JUL MON *)", (730 / 24) * (1 / 7) * (2 / 12)],
+  ])("%s", (expression, expected) => {
+    expect(runsPerMonth(expression, 730)).toBeCloseTo(expected, 6);
+  });
+
+  test("a day of the month: about once a month", () => {
+    expect(runsPerMonth("cron(0 0 1 * ? *)", 730)).toBeCloseTo(1, 2);
+    expect(runsPerMonth("cron(0 0 1,15 * ? *)", 730)).toBeCloseTo(2, 2);
+  });
+
+  test.each(["cron(0 0 L * ? *)", "cron(0 0 ? * 6#3 *)", "cron(0 0 1 * MON *)", "cron(0 0 * * ? 2027)", "at(2027-01-01T00:00:00)", "rate(0 minutes)", "cron(61 * * * ? *)"])(
+    "%s: not estimated",
+    (expression) => expect(runsPerMonth(expression, 730)).toBeUndefined(),
+  );
+});
+
+describe("how ECS splits tasks over a capacity provider strategy", () => {
+  const strategy = [
+    { provider: "FARGATE", base: 1, weight: 1 },
+    { provider: "FARGATE_SPOT", weight: 3 },
+  ];
+  test.each([
+    [1, 1, 0],
+    [5, 2, 3],
+    [20, 6, 14],
+  ])("%i tasks: %i on-demand, %i Spot", (count, onDemand, spotTasks) => expect(splitTasks(count, strategy)).toEqual({ onDemand, spotTasks }));
+  test("all on Spot, or none", () => {
+    expect(splitTasks(4, [{ provider: "FARGATE_SPOT", weight: 1 }])).toEqual({ onDemand: 0, spotTasks: 4 });
+    expect(splitTasks(4, [{ provider: "FARGATE", weight: 1 }])).toEqual({ onDemand: 4, spotTasks: 0 });
   });
 });

@@ -47,6 +47,10 @@ export interface PriceTable {
     rootVolumeGbWhenUnknown: number;
     logGroupGbPerMonth: number;
     loadBalancerZonesWhenUnknown: number;
+    /** The Fargate Spot discount off on-demand (an assumption: AWS says "up to 70%"). */
+    fargateSpotDiscount: number;
+    /** How long a scheduled task's run lasts, in minutes (an assumption). */
+    scheduledTaskRunMinutes: number;
   };
   readonly regions: Record<string, RegionPrices>;
   readonly fallback: RegionPrices & { label: string };
@@ -75,6 +79,20 @@ export interface GravitonPrice {
   readonly service: string;
   readonly x86Monthly: number;
   readonly armMonthly: number;
+}
+
+/** An EventBridge Scheduler schedule running an ECS task definition. */
+export interface ScheduledTaskCost {
+  /** The schedule's address. */
+  readonly address: string;
+  readonly expression: string;
+  readonly timeZone: string;
+  /** The task definition it runs (its address), when the plan says. */
+  readonly taskDefinition?: string;
+  /** Estimated runs a month, or undefined: "not estimated". */
+  readonly runsPerMonth?: number;
+  /** What its runs cost a month, or undefined when not estimated. */
+  readonly monthly?: number;
 }
 
 /** A subtotal: one per ECS service in the plan (in address order), then the shared part. */
@@ -107,6 +125,8 @@ export interface CostSection {
   readonly notes: string[];
   /** Each X86_64 service's Fargate lines priced on ARM64: what Graviton would save (also in `notes`). */
   readonly graviton: GravitonPrice[];
+  /** The schedules running ECS tasks, each with its runs a month (their cost lines are shared). */
+  readonly schedules: ScheduledTaskCost[];
 }
 
 const PRICE_FILE = join(__dirname, "prices.json");
@@ -161,9 +181,14 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const scoped = (label: string, scope: string) => (scope === SHARED ? label : `${label} (${scope})`);
 
-  // Fargate: each service's tasks, sized by its task definition.
+  // Fargate: each service's tasks, sized by its task definition; an autoscaled one from its minimum to its maximum.
   const services = plan.present("aws_ecs_service");
   const notPriced = new Set<string>();
+  const scaling = autoscalingOf(plan, services);
+  const spotDiscount = prices.assumptions.fargateSpotDiscount ?? 0;
+  let anyAutoscaled = false;
+  let anySpot = false;
+  const cents = (value: number) => `$${value.toFixed(2)}`;
   for (const service of services) {
     const fargate = fargateOf(plan, service);
     if (!fargate.priced) {
@@ -184,11 +209,26 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       notPriced.add(service.address);
       continue;
     }
-    let count = numberOr(plan.value(service, "desired_count"));
+    const range = scaling.get(service.address);
+    let count = range?.min ?? numberOr(plan.value(service, "desired_count"));
     if (count === undefined) {
       count = 1;
       notes.push(`${service.address}: desired_count unknown, 1 task assumed`);
     }
+    if (range) anyAutoscaled = true;
+    else {
+      const target = plan.present("aws_appautoscaling_target").find((candidate) => scalesService(plan, candidate, service));
+      if (target) notes.push(`${service.address}: autoscaled, its minimum and maximum unknown at plan time: priced at its desired_count (${count})`);
+    }
+    const strategy = strategyOf(plan, service);
+    const spot = strategy.some((entry) => entry.provider === "FARGATE_SPOT");
+    if (spot) anySpot = true;
+    // Task-hours worth of on-demand per task: the Spot share at its discount.
+    const split = (n: number) => splitTasks(n, strategy);
+    const factor = (n: number) => {
+      const { onDemand, spotTasks } = split(n);
+      return onDemand + spotTasks * (1 - spotDiscount);
+    };
     const arm = stringOr(plan.value(task, "runtime_platform.0.cpu_architecture")) === "ARM64";
     const os = stringOr(plan.value(task, "runtime_platform.0.operating_system_family")) ?? "LINUX";
     if (os.startsWith("WINDOWS")) notes.push(`${task.address}: Windows tasks also pay an OS license fee per vCPU-hour, not included`);
@@ -199,16 +239,29 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       ? [table.fargate.armVcpuHour, table.fargate.armGbHour, "fargate.armVcpuHour", "fargate.armGbHour"]
       : [table.fargate.x86VcpuHour, table.fargate.x86GbHour, "fargate.x86VcpuHour", "fargate.x86GbHour"];
     const label = `${arm ? "ARM64" : "X86_64"}, ${service.address}`;
-    const tasks = `${count} task${count === 1 ? "" : "s"}`;
+    const counted = count;
+    const tasks = range ? `${range.min}–${range.max} tasks` : `${count} task${count === 1 ? "" : "s"}`;
+    const shares = (n: number) => {
+      const { onDemand, spotTasks } = split(n);
+      return `${onDemand} on-demand + ${spotTasks} Spot`;
+    };
+    const spotPart = spot
+      ? ` (${range ? `${shares(range.min)} at ${range.min}, ${shares(range.max)} at ${range.max}` : shares(count)}; ` +
+        `${strategy.map((entry) => `${entry.provider}${entry.base ? ` base ${entry.base}` : ""} weight ${entry.weight}`).join(", ")}; Spot at ${Math.round(spotDiscount * 100)} % off)`
+      : "";
     const scope = service.address;
-    add(`Fargate vCPU (${label})`, `${tasks} × ${vcpu} vCPU × ${hours} h × ${money(vcpuPrice)}`, count * vcpu * hours * vcpuPrice, [vcpuPath], false, scope);
-    add(`Fargate memory (${label})`, `${tasks} × ${gb} GB × ${hours} h × ${money(gbPrice)}`, count * gb * hours * gbPrice, [gbPath], false, scope);
+    const fargateLine = (what: string, size: number, unit: string, price: number, path: string) => {
+      const monthlyAt = (n: number) => factor(n) * size * hours * price;
+      const figures = range ? `: ${cents(monthlyAt(range.min))}–${cents(monthlyAt(range.max))} a month, counted at ${range.min}` : "";
+      add(`Fargate ${what} (${label})`, `${tasks}${spotPart} × ${size} ${unit} × ${hours} h × ${money(price)}${figures}`, monthlyAt(counted), [path], spot, scope);
+    };
+    fargateLine("vCPU", vcpu, "vCPU", vcpuPrice, vcpuPath);
+    fargateLine("memory", gb, "GB", gbPrice, gbPath);
     if (!arm && !os.startsWith("WINDOWS") && count > 0) {
       // Graviton: the same tasks at ARM64's prices, for an image that has an arm64 variant.
-      const x86Monthly = count * hours * (vcpu * vcpuPrice + gb * gbPrice);
-      const armMonthly = count * hours * (vcpu * table.fargate.armVcpuHour + gb * table.fargate.armGbHour);
+      const x86Monthly = factor(count) * hours * (vcpu * vcpuPrice + gb * gbPrice);
+      const armMonthly = factor(count) * hours * (vcpu * table.fargate.armVcpuHour + gb * table.fargate.armGbHour);
       graviton.push({ service: service.address, x86Monthly, armMonthly });
-      const cents = (value: number) => `$${value.toFixed(2)}`;
       notes.push(
         `${service.address}: on ARM64 (Graviton) its tasks would cost ${cents(armMonthly)} a month instead of ${cents(x86Monthly)} ` +
           `(${cents(x86Monthly - armMonthly)} less, ${Math.round((100 * (x86Monthly - armMonthly)) / x86Monthly)} %), if its image has an arm64 variant: cpuArchitecture "ARM64"`,
@@ -376,22 +429,52 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   for (const resource of plan.present(...Object.keys(UNPRICED))) notEstimated.add(UNPRICED[resource.type]);
   // Task definitions no service runs (scheduled and one-off tasks): how long they run is not in the plan.
   const runByServices = new Set(services.map((service) => taskDefinitionOf(plan, service)?.address));
-  const standalone = plan.present("aws_ecs_task_definition").filter((task) => !runByServices.has(task.address));
-  if (standalone.length) notEstimated.add(`Fargate time of tasks run outside a service (${standalone.map((task) => task.address).join(", ")})`);
-  // Autoscaled services are priced at their desired_count.
-  for (const target of plan.present("aws_appautoscaling_target")) {
-    const id = stringOr(plan.knownValue(target, "resource_id")) ?? "";
-    const service = services.find((candidate) => {
-      const name = stringOr(plan.value(candidate, "name"));
-      return (name !== undefined && id.startsWith("service/") && id.endsWith(`/${name}`)) ||
-        plan.referencedResourcesUnder(target, "resource_id").some((resource) => resource.address === candidate.address);
-    });
-    if (!service) continue;
-    const [min, max] = [numberOr(plan.value(target, "min_capacity")), numberOr(plan.value(target, "max_capacity"))];
-    notes.push(
-      `${service.address}: autoscaled${min !== undefined && max !== undefined ? ` between ${min} and ${max} tasks` : ""}, priced at its desired_count (${numberOr(plan.value(service, "desired_count")) ?? "unknown"})`,
+  // Scheduled tasks: runs a month from the schedule's expression × an assumed run duration × the task's size.
+  const schedules: ScheduledTaskCost[] = [];
+  const runMinutes = prices.assumptions.scheduledTaskRunMinutes;
+  for (const schedule of plan.present("aws_scheduler_schedule")) {
+    const task = plan.referencedResourcesUnder(schedule, "target").find((resource) => resource.type === "aws_ecs_task_definition");
+    if (!task) continue;
+    const expression = stringOr(plan.value(schedule, "schedule_expression")) ?? "unknown";
+    const timeZone = stringOr(plan.value(schedule, "schedule_expression_timezone")) ?? "UTC";
+    const disabled = stringOr(plan.value(schedule, "state")) === "DISABLED";
+    const runs = disabled ? 0 : runsPerMonth(expression, hours);
+    const taskCount = numberOr(plan.value(schedule, "target.0.ecs_parameters.0.task_count")) ?? 1;
+    const cpu = numberOr(plan.value(task, "cpu"));
+    const memory = numberOr(plan.value(task, "memory"));
+    const where = `${schedule.address}: ${expression} (${timeZone})`;
+    if (runs === undefined) {
+      notes.push(`${where}: runs a month not estimated (only rate() and simple cron() expressions are)`);
+      schedules.push({ address: schedule.address, expression, timeZone, taskDefinition: task.address });
+      continue;
+    }
+    if (cpu === undefined || memory === undefined) {
+      notes.push(`${where}: ${task.address}'s cpu/memory unknown at plan time: not estimated`);
+      schedules.push({ address: schedule.address, expression, timeZone, taskDefinition: task.address, runsPerMonth: runs });
+      continue;
+    }
+    const arm = stringOr(plan.value(task, "runtime_platform.0.cpu_architecture")) === "ARM64";
+    const [vcpuPrice, gbPrice, vcpuPath, gbPath] = arm
+      ? [table.fargate.armVcpuHour, table.fargate.armGbHour, "fargate.armVcpuHour", "fargate.armGbHour"]
+      : [table.fargate.x86VcpuHour, table.fargate.x86GbHour, "fargate.x86VcpuHour", "fargate.x86GbHour"];
+    const vcpu = cpu / 1024;
+    const gb = memory / 1024;
+    const monthly = runs * taskCount * (runMinutes / 60) * (vcpu * vcpuPrice + gb * gbPrice);
+    schedules.push({ address: schedule.address, expression, timeZone, taskDefinition: task.address, runsPerMonth: runs, monthly });
+    const runsText = disabled ? "0 runs (DISABLED)" : `~${Number(runs.toFixed(1))} runs`;
+    add(
+      `Scheduled task (${arm ? "ARM64" : "X86_64"}, ${schedule.address})`,
+      `${expression} ${timeZone}: ${runsText}${taskCount === 1 ? "" : ` × ${taskCount} tasks`} × ${runMinutes} min × (${vcpu} vCPU × ${money(vcpuPrice)} + ${gb} GB × ${money(gbPrice)})`,
+      monthly,
+      [vcpuPath, gbPath],
+      true,
     );
   }
+  const bySchedules = new Set(schedules.filter((schedule) => schedule.monthly !== undefined).map((schedule) => schedule.taskDefinition));
+  const standalone = plan
+    .present("aws_ecs_task_definition")
+    .filter((task) => !runByServices.has(task.address) && !bySchedules.has(task.address));
+  if (standalone.length) notEstimated.add(`Fargate time of tasks run outside a service (${standalone.map((task) => task.address).join(", ")})`);
 
   // Per service in address order, then shared; each scope's lines in the order they were added.
   const serviceOrder = services.map((service) => service.address).sort(compareText);
@@ -422,12 +505,17 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       `${a.natGatewayGbPerMonth} GB a month through each NAT gateway`,
       ...(interfaceEndpoints ? [`${a.vpcEndpointGbPerMonth} GB a month through each interface endpoint`] : []),
       `${a.logGroupGbPerMonth} GB a month ingested into each log group`,
-      "on-demand list prices: no free tier, Savings Plans or Spot",
+      anySpot
+        ? `on-demand list prices, no free tier or Savings Plans; Fargate Spot at ${Math.round(spotDiscount * 100)} % below on-demand (an assumption: AWS says "up to 70%", it varies)`
+        : "on-demand list prices: no free tier, Savings Plans or Spot",
+      ...(anyAutoscaled ? ["autoscaled services counted at their minimum; the range is in each line"] : []),
+      ...(schedules.some((schedule) => schedule.monthly !== undefined) ? [`each scheduled task run lasts ${runMinutes} minutes`] : []),
       ...(gatewayEndpoints ? [`gateway VPC endpoints (${gatewayEndpoints}) are free: no hourly or data charge`] : []),
     ],
     notEstimated: [...notEstimated],
     notes,
     graviton,
+    schedules,
   };
 }
 
@@ -484,13 +572,134 @@ function fargateOf(plan: Plan, service: PlanResource): { priced: boolean; note?:
   if (launchType === "EC2" || launchType === "EXTERNAL") {
     return { priced: false, note: `${service.address}: ${launchType} launch type, its instances are not estimated` };
   }
-  if (providers.length && providers.every((provider) => provider === "FARGATE_SPOT")) {
-    return { priced: true, note: `${service.address}: Fargate Spot, priced at on-demand rates (an upper bound)` };
-  }
-  if (providers.includes("FARGATE_SPOT") && providers.some((provider) => provider.startsWith("FARGATE"))) {
-    return { priced: true, note: `${service.address}: partly on Fargate Spot, priced at on-demand rates (an upper bound)` };
-  }
+  if (providers.length && providers.every((provider) => provider === "FARGATE" || provider === "FARGATE_SPOT")) return { priced: true };
   if (providers.some((provider) => provider.startsWith("FARGATE"))) return { priced: true };
   if (providers.length) return { priced: false, note: `${service.address}: capacity providers ${providers.join(", ")} are not estimated` };
   return { priced: true, note: `${service.address}: no launch type or capacity provider: the cluster's default, priced as Fargate` };
+}
+
+/** The autoscaling target's minimum and maximum of each service it scales (both known at plan time). */
+function autoscalingOf(plan: Plan, services: PlanResource[]): Map<string, { min: number; max: number }> {
+  const ranges = new Map<string, { min: number; max: number }>();
+  for (const target of plan.present("aws_appautoscaling_target")) {
+    const service = services.find((candidate) => scalesService(plan, target, candidate));
+    const [min, max] = [numberOr(plan.value(target, "min_capacity")), numberOr(plan.value(target, "max_capacity"))];
+    if (service && min !== undefined && max !== undefined) ranges.set(service.address, { min, max });
+  }
+  return ranges;
+}
+
+/** Whether an autoscaling target's resource_id (`service/<cluster>/<name>`) names the service, literally or by reference. */
+function scalesService(plan: Plan, target: PlanResource, service: PlanResource): boolean {
+  if (stringOr(plan.value(target, "service_namespace")) !== undefined && stringOr(plan.value(target, "service_namespace")) !== "ecs") return false;
+  const id = stringOr(plan.knownValue(target, "resource_id")) ?? "";
+  const name = stringOr(plan.value(service, "name"));
+  if (name !== undefined && id.startsWith("service/") && id.endsWith(`/${name}`)) return true;
+  return plan.referencedResourcesUnder(target, "resource_id").some((resource) => resource.address === service.address);
+}
+
+interface StrategyEntry {
+  readonly provider: string;
+  readonly base: number;
+  readonly weight: number;
+}
+
+/** A service's capacity provider strategy (empty when it has a launch type or none). */
+function strategyOf(plan: Plan, service: PlanResource): StrategyEntry[] {
+  if (stringOr(plan.value(service, "launch_type"))) return [];
+  return asArray(plan.value(service, "capacity_provider_strategy"))
+    .map((entry) => ({ provider: String(entry?.capacity_provider ?? ""), base: Number(entry?.base ?? 0) || 0, weight: Number(entry?.weight ?? 0) || 0 }))
+    .filter((entry) => entry.provider);
+}
+
+/**
+ * How ECS splits `count` tasks over a capacity provider strategy: the base on its provider first, the rest by
+ * weight (rounded to whole tasks); what is on FARGATE_SPOT is the Spot share.
+ */
+export function splitTasks(count: number, strategy: { provider: string; base?: number; weight?: number }[]): { onDemand: number; spotTasks: number } {
+  if (!strategy.some((entry) => entry.provider === "FARGATE_SPOT")) return { onDemand: count, spotTasks: 0 };
+  const baseEntry = strategy.find((entry) => (entry.base ?? 0) > 0);
+  const base = Math.min(count, baseEntry?.base ?? 0);
+  const rest = count - base;
+  const total = strategy.reduce((sum, entry) => sum + (entry.weight ?? 0), 0);
+  const spotWeight = strategy.filter((entry) => entry.provider === "FARGATE_SPOT").reduce((sum, entry) => sum + (entry.weight ?? 0), 0);
+  const spotRest = total > 0 ? Math.round((rest * spotWeight) / total) : baseEntry?.provider === "FARGATE_SPOT" ? rest : 0;
+  const spotTasks = (baseEntry?.provider === "FARGATE_SPOT" ? base : 0) + spotRest;
+  return { onDemand: count - spotTasks, spotTasks };
+}
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/**
+ * The values a simple cron field takes: `*`, single values, lists, ranges (`MON-FRI`, `1-5`) and steps
+ * (`* /15`, `0/15`, `10-50/10`); undefined for anything else (`L`, `W`, `#`...).
+ */
+function cronValues(field: string, low: number, high: number, names: string[] = [], nameBase = low): number[] | undefined {
+  const value = (text: string): number | undefined => {
+    const index = names.indexOf(text.toUpperCase());
+    if (index >= 0) return index + nameBase;
+    return /^\d+$/.test(text) ? Number(text) : undefined;
+  };
+  const values = new Set<number>();
+  for (const part of field.split(",")) {
+    const match = /^([^/]+)(?:\/(\d+))?$/.exec(part);
+    if (!match) return undefined;
+    const step = match[2] === undefined ? 1 : Number(match[2]);
+    if (step < 1) return undefined;
+    let from: number | undefined;
+    let to: number | undefined;
+    if (match[1] === "*") [from, to] = [low, high];
+    else if (match[1].includes("-")) {
+      const [a, b, ...more] = match[1].split("-");
+      if (more.length) return undefined;
+      [from, to] = [value(a), value(b)];
+    } else {
+      from = value(match[1]);
+      to = match[2] === undefined ? from : high;
+    }
+    if (from === undefined || to === undefined || from < low || to > high || from > to) return undefined;
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return [...values];
+}
+
+/**
+ * Runs a month (of `hoursPerMonth` hours) of an EventBridge Scheduler expression: `rate(N minutes|hours|days)`
+ * and the simple forms of `cron(minutes hours day-of-month month day-of-week year)`; undefined when not estimated.
+ */
+export function runsPerMonth(expression: string, hoursPerMonth = 730): number | undefined {
+  const days = hoursPerMonth / 24;
+  const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression.trim());
+  if (rate) {
+    const every = Number(rate[1]);
+    if (every < 1) return undefined;
+    const perHour = rate[2].startsWith("minute") ? 60 / every : rate[2].startsWith("hour") ? 1 / every : 1 / (24 * every);
+    return perHour * hoursPerMonth;
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression.trim());
+  if (!cron) return undefined;
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) return undefined;
+  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields;
+  if (year !== "*") return undefined;
+  const minutes = cronValues(minute, 0, 59);
+  const hoursOfDay = cronValues(hour, 0, 23);
+  const months = month === "?" ? undefined : cronValues(month, 1, 12, MONTHS, 1);
+  if (!minutes || !hoursOfDay || !months) return undefined;
+  const any = (field: string) => field === "*" || field === "?";
+  let daysPerMonth: number;
+  if (any(dayOfMonth) && any(dayOfWeek)) daysPerMonth = days;
+  else if (any(dayOfWeek)) {
+    const list = cronValues(dayOfMonth, 1, 31);
+    if (!list) return undefined;
+    // The days of a month there are in an average month: the 29th is missing from most Februaries, the 31st from 5 months in 12.
+    const share = (day: number) => (day <= 28 ? 1 : day === 29 ? 11.25 / 12 : day === 30 ? 11 / 12 : 7 / 12);
+    daysPerMonth = (list.reduce((sum, day) => sum + share(day), 0) * days) / (365.25 / 12);
+  } else if (any(dayOfMonth)) {
+    const list = cronValues(dayOfWeek, 1, 7, WEEKDAYS, 1);
+    if (!list) return undefined;
+    daysPerMonth = (list.length / 7) * days;
+  } else return undefined;
+  return minutes.length * hoursOfDay.length * daysPerMonth * (months.length / 12);
 }
