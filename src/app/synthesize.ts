@@ -26,8 +26,8 @@ type Findings = Map<string, string[]>;
  *     warning once and stops before Terraform runs (it would print an app's stderr twice);
  *   - run directly (`node -r ./scripts/ts-require.js main.ts`, a test), the errors and warnings are
  *     written to stderr and the process exits 1 before anything is synthesized.
- * - A valid app is synthesized; run directly, its warnings are written to stderr (the CLI prints them
- *   from the manifest itself).
+ * - A valid app is synthesized, silently as `app.synth()` would: its warnings are in the manifest, which
+ *   the CLI prints them from.
  *
  * An exception that is not a validation error (a bug) is not caught: its stack trace is shown as usual.
  * An app built with `skipValidation: true` is synthesized as `app.synth()` would.
@@ -53,10 +53,6 @@ export function synthesizeApp(app: App): void {
     const late = validationErrors(app);
     if (late.size === 0) throw error;
     stop(app, late);
-  }
-  if (!cliPrintsAnnotations) {
-    const report = formatFindings([["WARN", annotations(app, AnnotationMetadataEntryType.WARN)]]);
-    if (report) writeStderr(report);
   }
 }
 
