@@ -192,14 +192,14 @@ const change = (plan: any, address: string) => {
 describe.each(ENVIRONMENTS)(`upgrading hello-%s from ${RELEASE}`, (environment) => {
   const upgrade = () => upgrades[environment];
 
-  (RECHECKED.includes(environment) ? test : test.skip)(
-    `the ${RELEASE} state is faithful: ${RELEASE}'s configuration plans no change at all against it`,
-    () => {
+  // Only the re-checked environments have this test (the others' states were checked by the script that wrote them).
+  if (RECHECKED.includes(environment)) {
+    test(`the ${RELEASE} state is faithful: ${RELEASE}'s configuration plans no change at all against it`, () => {
       const { plan } = upgrade().oldPlan!;
       expect(pendingChanges(plan)).toEqual([]);
       expect(plan.resource_changes.map((item: any) => item.address).sort()).toEqual(stateAddresses(upgrade().priorState).sort());
-    },
-  );
+    });
+  }
 
   test("destroys nothing and replaces nothing", () => {
     const summary = summarize(upgrade().newPlan.plan);
