@@ -21,6 +21,8 @@ declareEnvironments(app, {
   environments: {
     dev: {
       domain: "dev.hello.example.com",
+      // Dev leaves off the hardening that costs money (WAF, access logs, flow logs, KMS, DNSSEC): README "Hardening".
+      stage: "development",
       cpu: 256,
       memory: 512,
       desiredCount: 1,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformOutput } from "cdktf";
+import { Fn, Lazy, TerraformOutput } from "cdktf";
 import { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
 import { AlertTopic } from "./alert-topic";
 import { ICertificate, zoneOf } from "./certificate";
@@ -12,6 +12,10 @@ import { ListenerRoutes } from "./listener-routes";
 import { providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { rejectUnknownProps } from "../checks/unknown-props";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { EncryptionKey } from "./hardening/encryption-key";
+import { FlowLogs } from "./hardening/flow-logs";
+import { HARDENING_OPTION_KEYS, Hardening, HardeningOptions, STAGES, Stage, resolveHardening } from "./hardening/hardening";
 
 export interface EnvironmentProps {
   /**
@@ -67,11 +71,23 @@ export interface EnvironmentProps {
    * @default none: no topic
    */
   readonly alertEmails?: string[];
+  /**
+   * What the environment is for: `"production"` turns on the hardening scanners expect and that costs
+   * money (access logs, WAF, flow logs, a KMS key for logs, DNSSEC and query logging); `"development"` leaves
+   * those off. README "Hardening" has each measure's cost.
+   * @default "production"
+   */
+  readonly stage?: Stage;
+  /**
+   * Each hardening measure on or off, overriding what `stage` chooses.
+   * @default what `stage` chooses
+   */
+  readonly hardening?: HardeningOptions;
 }
 
 const ENVIRONMENT_PROP_KEYS: Record<keyof EnvironmentProps, true> = {
   name: true, network: true, networkOptions: true, cluster: true, zones: true, certificate: true, deletionProtection: true,
-  sslPolicy: true, stoppedTaskEvents: true, alertEmails: true,
+  sslPolicy: true, stoppedTaskEvents: true, alertEmails: true, stage: true, hardening: true,
 };
 
 /** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log groups, parameters. */
@@ -97,6 +113,8 @@ export class Environment extends Construct {
   /** The zones host names go in, new and existing. */
   public readonly zones: IHostedZone[];
   public readonly alertTopic?: AlertTopic;
+  /** The hardening measures this environment applies, decided from `stage` and `hardening`. */
+  public readonly hardening: Hardening;
   /** The listener rules of the web services, checked together at synth. */
   public readonly routes: ListenerRoutes;
   private readonly props: EnvironmentProps;
@@ -105,11 +123,13 @@ export class Environment extends Construct {
   private stoppedTasks?: StoppedTaskEvents;
   private readonly certificateArns: string[] = [];
   private readonly hostOwners = new Map<string, string>();
+  private key?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
     this.props = props;
     rejectUnknownProps(this, props, Object.keys(ENVIRONMENT_PROP_KEYS), "EnvironmentProps");
+    rejectUnknownProps(this, props.hardening, Object.keys(HARDENING_OPTION_KEYS), "HardeningOptions");
     if (!RESOURCE_NAME.test(props.name)) {
       reportInvalid(this, {
         field: "name",
@@ -122,8 +142,10 @@ export class Environment extends Construct {
     // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
     this.name = RESOURCE_NAME.test(props.name) ? props.name : STAND_IN_NAME;
     this.checkExistingParts(props);
-    this.network = props.network ?? new Network(this, "network", { name: this.name, ...props.networkOptions });
+    this.hardening = resolveHardening(this.validStage(props.stage), props.hardening);
+    // The cluster first: its ARN tells the account that the network's hardening policies name.
     this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
+    this.network = props.network ?? this.newNetwork(props.networkOptions);
     this.zones = (props.zones ?? []).map((zone) => (typeof zone === "string" ? this.newZone(zone) : zone));
     this.alertTopic = props.alertEmails?.length
       ? new AlertTopic(this, "alerts", { name: `${this.name}-alerts`, emails: props.alertEmails })
@@ -198,6 +220,48 @@ export class Environment extends Construct {
     return zoneOf(host, this.zones);
   }
 
+  /**
+   * The AWS account the environment is in, read from its cluster's ARN (known at apply): policies that must
+   * name the account (a key policy's administrators, a log delivery's source) use it without a data source.
+   */
+  get accountId(): string {
+    return Fn.element(Fn.split(":", this.cluster.clusterArn), 4);
+  }
+
+  /** The environment's customer managed KMS key, with `logEncryption` or `parameterEncryption`; created with its first use. */
+  private get encryptionKey(): EncryptionKey {
+    this.key ??= new EncryptionKey(this, "encryption_key", {
+      name: this.name,
+      description: `Encrypts the ${this.name} environment's ${this.hardening.logEncryption ? "log groups" : "parameters"}`,
+      accountId: this.accountId,
+      region: this.region,
+      forCloudWatchLogs: this.hardening.logEncryption,
+    });
+    return this.key;
+  }
+
+  /** The KMS key ARN the environment's log groups are encrypted with, with `logEncryption`. */
+  get logEncryptionKeyArn(): string | undefined {
+    return this.hardening.logEncryption ? this.encryptionKey.arn : undefined;
+  }
+
+  /** The KMS key ARN of the SSM parameters the environment's services create, with `parameterEncryption`. */
+  get parameterEncryptionKeyArn(): string | undefined {
+    return this.hardening.parameterEncryption ? this.encryptionKey.arn : undefined;
+  }
+
+  /** The stack's region: a key policy and CloudWatch Logs' service principal name it. */
+  private get region(): string {
+    const region = providerRegion(this);
+    if (region) return region;
+    reportInvalid(this, {
+      field: "hardening.logEncryption",
+      allowed: "the key policy of the environment's KMS key names the stack's region, and its AWS provider's region is not a literal",
+      fix: "give FargateStack a region such as \"eu-west-1\", or turn logEncryption and parameterEncryption off",
+    });
+    return "us-east-1";
+  }
+
   /** The Service Connect namespace backends register in; created with the first of them. */
   get serviceConnectNamespaceArn(): string {
     this.namespace ??= new ServiceDiscoveryHttpNamespace(this, "service_connect_namespace", {
@@ -215,6 +279,7 @@ export class Environment extends Construct {
         name: this.name,
         clusterArn: this.cluster.clusterArn,
         topicArn: this.alertTopic?.topicArn,
+        kmsKeyArn: this.logEncryptionKeyArn,
       });
       new TerraformOutput(this, "stopped_tasks_log_group_name", {
         description: "Why each task stopped (EventBridge)",
@@ -254,6 +319,34 @@ export class Environment extends Construct {
         "request or import the certificate in this region, and copy its ARN from the ACM console",
       );
     }
+  }
+
+  /**
+   * The network the environment creates, hardened: the VPC's default security group without rules (so that
+   * nothing put in it by mistake can talk to anything) and flow logs. A network given to the environment is
+   * left as it is: whoever made it chose its flow logs.
+   */
+  private newNetwork(options: EnvironmentProps["networkOptions"]): Network {
+    const network = new Network(this, "network", { name: this.name, ...options });
+    if (this.hardening.lockDefaultSecurityGroup) {
+      // With no rule blocks, Terraform takes every rule AWS put in the default group out of it.
+      new DefaultSecurityGroup(network, "default_security_group", { vpcId: network.vpcId, tags: { Name: `${this.name}-default-no-rules` } });
+    }
+    if (this.hardening.flowLogs) {
+      new FlowLogs(network, "flow_logs", { name: this.name, vpcId: network.vpcId, kmsKeyArn: this.logEncryptionKeyArn });
+    }
+    return network;
+  }
+
+  private validStage(stage: Stage | undefined): Stage {
+    if (stage === undefined || STAGES.includes(stage)) return stage ?? "production";
+    reportInvalid(this, {
+      field: "stage",
+      value: stage,
+      allowed: `one of ${STAGES.map((choice) => `"${choice}"`).join(", ")}`,
+      fix: 'use "development" for an environment without the hardening that costs money, else leave it unset',
+    });
+    return "production";
   }
 
   private newZone(zoneName: string): HostedZone {

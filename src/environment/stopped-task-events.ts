@@ -17,6 +17,11 @@ export interface StoppedTaskEventsProps {
    */
   readonly retentionDays?: number;
   /**
+   * KMS key ARN of the log group.
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * SNS topic that also gets each event.
    * @default none
    */
@@ -48,6 +53,7 @@ export class StoppedTaskEvents extends Construct {
     this.logGroup = new LogGroup(this, "log_group", {
       name: this.logGroupName,
       retentionDays: props.retentionDays,
+      kmsKeyArn: props.kmsKeyArn,
     });
     // EventBridge writes to CloudWatch Logs through the log group's resource policy, not a role.
     const delivery = new CloudwatchLogResourcePolicy(this, "delivery_policy", {

@@ -6,6 +6,7 @@ import { Environment } from "../environment/environment";
 import { IHostedZone } from "../environment/hosted-zone";
 import { LoadBalancer } from "../environment/load-balancer";
 import { INetwork, NetworkProps } from "../environment/network";
+import { HardeningOptions, Stage } from "../environment/hardening/hardening";
 import { DEFAULT_CHILD_ID } from "../app/naming";
 import { LogGroup } from "../task/log-group";
 import { ISecret } from "../task/secret-parameter";
@@ -63,11 +64,21 @@ export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | (type
    * @default none: no topic
    */
   readonly alertEmails?: string[];
+  /**
+   * What the environment is for: `"development"` leaves off the hardening that costs money.
+   * @default "production"
+   */
+  readonly stage?: Stage;
+  /**
+   * Each hardening measure on or off, overriding what `stage` chooses.
+   * @default what `stage` chooses
+   */
+  readonly hardening?: HardeningOptions;
 }
 
 const APP_PROP_KEYS: Record<Exclude<keyof FargateWebAppProps, keyof WebServiceProps>, true> = {
   domain: true, hostedZone: true, network: true, networkOptions: true, cluster: true, deletionProtection: true,
-  stoppedTaskEvents: true, alertEmails: true,
+  stoppedTaskEvents: true, alertEmails: true, stage: true, hardening: true,
 };
 const FARGATE_WEB_APP_PROP_KEYS = [
   ...Object.keys(WEB_SERVICE_PROP_KEYS).filter((key) => !(SET_BY_THE_APP as readonly string[]).includes(key)),
@@ -111,6 +122,8 @@ export class FargateWebApp extends Construct {
       deletionProtection: props.deletionProtection,
       stoppedTaskEvents: props.stoppedTaskEvents,
       alertEmails: props.alertEmails,
+      stage: props.stage,
+      hardening: props.hardening,
     });
     // The web service's own props only: an unknown one was reported above, once.
     const serviceProps = Object.fromEntries(

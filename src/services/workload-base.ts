@@ -206,12 +206,20 @@ export abstract class WorkloadBase extends Construct {
     }
     this.resourceName = RESOURCE_NAME.test(resourceName) ? resourceName : "invalid-name";
 
-    this.logGroup = new LogGroup(this, "logs", { name: `/ecs/${this.resourceName}`, retentionDays: props.logRetentionDays });
+    this.logGroup = new LogGroup(this, "logs", {
+      name: `/ecs/${this.resourceName}`,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: environment.logEncryptionKeyArn,
+    });
     this.secrets = Object.fromEntries(
       Object.entries(props.secrets ?? {}).map(([variable, secret]) => [
         variable,
         isNewSecret(secret)
-          ? new SecretParameter(this, `secret_${variable}`, { parameterName: `/${this.resourceName}/${variable}`, ...secret })
+          ? new SecretParameter(this, `secret_${variable}`, {
+              parameterName: `/${this.resourceName}/${variable}`,
+              kmsKeyArn: environment.parameterEncryptionKeyArn,
+              ...secret,
+            })
           : secret,
       ]),
     );
