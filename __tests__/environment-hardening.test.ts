@@ -18,12 +18,14 @@ const build = (props: Partial<EnvironmentProps> = {}) => (stack: FargateStack) =
 const synthEnvironment = (props: Partial<EnvironmentProps> = {}): TerraformJson => synthesize(build(props));
 
 const KEY_ARN = "${aws_kms_key.shop_encryption_key.arn}";
+/** The environment's own key (a production zone's DNSSEC and query-log keys are in us-east-1, tested apart). */
+const environmentKey = (json: TerraformJson) => resourcesOf(json, "aws_kms_key").shop_encryption_key;
 
 describe("a production environment (the default stage)", () => {
   const json = synthEnvironment();
 
   test("one customer managed key, rotated, administered by the account and usable by this region's CloudWatch Logs for the account's log groups", () => {
-    const key = onlyResource(json, "aws_kms_key");
+    const key = environmentKey(json);
     expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     const statements = decodeJsonencode(key.policy).Statement;
     const account = "${element(split(\":\", aws_ecs_cluster.shop_cluster.arn), 4)}";
@@ -33,7 +35,7 @@ describe("a production environment (the default stage)", () => {
     const logs = statements.find((statement: any) => statement.Principal.Service === "logs.eu-west-1.amazonaws.com");
     expect(logs.Action).toEqual(expect.arrayContaining(["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"]));
     expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:aws:logs:eu-west-1:${account}:log-group:*`);
-    expect(onlyResource(json, "aws_kms_alias")).toMatchObject({ name: "alias/shop-prod", target_key_id: "${aws_kms_key.shop_encryption_key.key_id}" });
+    expect(resourcesOf(json, "aws_kms_alias").shop_encryption_key_alias).toMatchObject({ name: "alias/shop-prod", target_key_id: "${aws_kms_key.shop_encryption_key.key_id}" });
   });
 
   test("every log group of the environment is encrypted with it: the service's, the stopped tasks', the flow logs'", () => {
@@ -78,16 +80,20 @@ describe("a production environment (the default stage)", () => {
     expect(group.egress).toBeUndefined();
   });
 
-  test("the secret parameters keep AWS's aws/ssm key unless parameterEncryption is asked for", () => {
-    expect(onlyResource(json, "aws_ssm_parameter").key_id).toBeUndefined();
+  test("the secret parameters are encrypted with the same key, which the execution role may decrypt with", () => {
+    expect(onlyResource(json, "aws_ssm_parameter").key_id).toBe(KEY_ARN);
+    const policy = decodeJsonencode(resourcesOf(json, "aws_iam_role_policy").shop_web_task_execution_role_policy.policy);
+    expect(policy.Statement).toContainEqual(expect.objectContaining({ Action: ["kms:Decrypt"], Resource: [KEY_ARN] }));
+    expect(environmentKey(json).description).toBe("Encrypts the shop-prod environment's log groups and secret parameters");
   });
 });
 
 describe("a development environment", () => {
   const json = synthEnvironment({ stage: "development" });
 
-  test("leaves off what costs money: no KMS key, no flow logs, log groups with CloudWatch's own encryption", () => {
+  test("leaves off what costs money: no KMS key, no flow logs, log groups and parameters with AWS's own keys", () => {
     expect(resourcesOf(json, "aws_kms_key")).toEqual({});
+    expect(onlyResource(json, "aws_ssm_parameter").key_id).toBeUndefined();
     expect(resourcesOf(json, "aws_flow_log")).toEqual({});
     for (const group of Object.values(resourcesOf(json, "aws_cloudwatch_log_group"))) expect((group as any).kms_key_id).toBeUndefined();
   });
@@ -101,7 +107,7 @@ describe("hardening options override the stage, measure by measure", () => {
   test("production without flow logs: the key stays, the flow log goes", () => {
     const json = synthEnvironment({ hardening: { flowLogs: false } });
     expect(resourcesOf(json, "aws_flow_log")).toEqual({});
-    expect(Object.keys(resourcesOf(json, "aws_kms_key"))).toEqual(["shop_encryption_key"]);
+    expect(environmentKey(json)).toBeDefined();
   });
 
   test("development with logEncryption: a key for the log groups, still no flow logs", () => {
@@ -114,14 +120,16 @@ describe("hardening options override the stage, measure by measure", () => {
     expect(resourcesOf(synthEnvironment({ hardening: { lockDefaultSecurityGroup: false } }), "aws_default_security_group")).toEqual({});
   });
 
-  test("parameterEncryption: the parameters use the environment's key, which the execution role may decrypt with", () => {
+  test("development with parameterEncryption only: a key for the parameters that CloudWatch Logs is not let in", () => {
     const json = synthEnvironment({ stage: "development", hardening: { parameterEncryption: true } });
     expect(onlyResource(json, "aws_ssm_parameter").key_id).toBe(KEY_ARN);
     const key = onlyResource(json, "aws_kms_key");
-    // only for parameters: CloudWatch Logs is not let in
     expect(decodeJsonencode(key.policy).Statement.map((statement: any) => statement.Sid)).toEqual(["AccountAdministersTheKey"]);
-    const policy = decodeJsonencode(resourcesOf(json, "aws_iam_role_policy").shop_web_task_execution_role_policy.policy);
-    expect(policy.Statement).toContainEqual(expect.objectContaining({ Action: ["kms:Decrypt"], Resource: [KEY_ARN] }));
+    expect(resourcesOf(json, "aws_cloudwatch_log_group").shop_web_logs.kms_key_id).toBeUndefined();
+  });
+
+  test("production with parameterEncryption: false keeps AWS's aws/ssm key for the parameters", () => {
+    expect(onlyResource(synthEnvironment({ hardening: { parameterEncryption: false } }), "aws_ssm_parameter").key_id).toBeUndefined();
   });
 });
 

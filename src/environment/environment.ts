@@ -12,10 +12,14 @@ import { ListenerRoutes } from "./listener-routes";
 import { providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { rejectUnknownProps } from "../checks/unknown-props";
+import { TaskEgress, validTaskEgress } from "../task/task-security-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { AccessLogBucket } from "./hardening/access-log-bucket";
 import { EncryptionKey } from "./hardening/encryption-key";
 import { FlowLogs } from "./hardening/flow-logs";
 import { HARDENING_OPTION_KEYS, Hardening, HardeningOptions, STAGES, Stage, resolveHardening } from "./hardening/hardening";
+import { QueryLogDelivery } from "./hardening/query-log-delivery";
+import { WebAcl } from "./hardening/web-acl";
 
 export interface EnvironmentProps {
   /**
@@ -83,11 +87,19 @@ export interface EnvironmentProps {
    * @default what `stage` chooses
    */
   readonly hardening?: HardeningOptions;
+  /**
+   * What the tasks of every workload may call: `"all"` outbound traffic, or `"https-and-dns"`: TCP 443 to
+   * anywhere, DNS to the VPC, and what each workload reaches on its own (the backends it `calls`, NFS to the
+   * file systems it mounts). Anything else the code calls (a database, SMTP) is then refused.
+   * @default "all"
+   */
+  readonly taskEgress?: TaskEgress;
 }
 
 const ENVIRONMENT_PROP_KEYS: Record<keyof EnvironmentProps, true> = {
   name: true, network: true, networkOptions: true, cluster: true, zones: true, certificate: true, deletionProtection: true,
   sslPolicy: true, stoppedTaskEvents: true, alertEmails: true, stage: true, hardening: true,
+  taskEgress: true,
 };
 
 /** Valid for every name derived from it: load balancer (no `internal-` prefix), roles, log groups, parameters. */
@@ -115,6 +127,8 @@ export class Environment extends Construct {
   public readonly alertTopic?: AlertTopic;
   /** The hardening measures this environment applies, decided from `stage` and `hardening`. */
   public readonly hardening: Hardening;
+  /** What the tasks of its workloads may call. */
+  public readonly taskEgress: TaskEgress;
   /** The listener rules of the web services, checked together at synth. */
   public readonly routes: ListenerRoutes;
   private readonly props: EnvironmentProps;
@@ -124,6 +138,7 @@ export class Environment extends Construct {
   private readonly certificateArns: string[] = [];
   private readonly hostOwners = new Map<string, string>();
   private key?: EncryptionKey;
+  private dnsQueryLogs?: QueryLogDelivery;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
@@ -143,6 +158,7 @@ export class Environment extends Construct {
     this.name = RESOURCE_NAME.test(props.name) ? props.name : STAND_IN_NAME;
     this.checkExistingParts(props);
     this.hardening = resolveHardening(this.validStage(props.stage), props.hardening);
+    this.taskEgress = validTaskEgress(this, props.taskEgress);
     // The cluster first: its ARN tells the account that the network's hardening policies name.
     this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
     this.network = props.network ?? this.newNetwork(props.networkOptions);
@@ -161,18 +177,50 @@ export class Environment extends Construct {
         value: Object.fromEntries(created.map((zone) => [zone.zoneName, zone.nameServers])),
       });
     }
+    const signed = created.filter((zone) => zone.dnssec);
+    if (signed.length) {
+      new TerraformOutput(this, "dnssec_ds_records", {
+        description:
+          "DS record of each DNSSEC-signed new zone: give it to the registrar of its domain only once the registrar has the zone's name servers. " +
+          "To turn DNSSEC off later, remove the DS record at the registrar first, and wait for its TTL to pass before the apply that turns it off",
+        value: Object.fromEntries(signed.map((zone) => [zone.zoneName, zone.dnssec!.dsRecord])),
+      });
+    }
   }
 
   /** The internet-facing load balancer the web services share; created with the first of them. */
   get loadBalancer(): LoadBalancer {
     if (!this.sharedLoadBalancer) {
+      const { accessLogs, webAcl } = this.hardening;
+      const accessLogBucket =
+        accessLogs &&
+        new AccessLogBucket(this, "load_balancer_access_logs", {
+          name: this.name,
+          accountId: this.accountId,
+          region: providerRegion(this) ?? "", // a missing region is reported by the bucket
+          expirationDays: accessLogs.expirationDays,
+        });
       this.sharedLoadBalancer = new LoadBalancer(this, "load_balancer", {
         name: this.name,
         network: this.network,
         certificateArn: Lazy.stringValue({ produce: () => this.certificateArns[0] }),
         sslPolicy: this.props.sslPolicy,
         deletionProtection: this.props.deletionProtection,
+        accessLogs: accessLogBucket,
       });
+      if (webAcl) {
+        new WebAcl(this, "load_balancer_web_acl", {
+          name: this.name,
+          loadBalancerArn: this.sharedLoadBalancer.loadBalancer.arn,
+          requestsPerFiveMinutes: webAcl.requestsPerFiveMinutes,
+        });
+      }
+      if (accessLogBucket) {
+        new TerraformOutput(this, "access_logs_bucket", {
+          description: "S3 bucket of the load balancer's access logs",
+          value: accessLogBucket.bucketName,
+        });
+      }
       this.node.addValidation({
         validate: () =>
           // A service whose hosts claimed no certificate (a host in no zone) has reported that already.
@@ -232,7 +280,10 @@ export class Environment extends Construct {
   private get encryptionKey(): EncryptionKey {
     this.key ??= new EncryptionKey(this, "encryption_key", {
       name: this.name,
-      description: `Encrypts the ${this.name} environment's ${this.hardening.logEncryption ? "log groups" : "parameters"}`,
+      description: `Encrypts the ${this.name} environment's ${[
+        this.hardening.logEncryption && "log groups",
+        this.hardening.parameterEncryption && "secret parameters",
+      ].filter(Boolean).join(" and ")}`,
       accountId: this.accountId,
       region: this.region,
       forCloudWatchLogs: this.hardening.logEncryption,
@@ -359,6 +410,19 @@ export class Environment extends Construct {
       });
     }
     const normalized = zoneName.replace(/\.$/, "");
-    return new HostedZone(this, `zone_${snakeCase(normalized)}`, { zoneName: normalized });
+    // Only the zones the environment creates: an existing zone's DNSSEC and logging are its owner's to change.
+    return new HostedZone(this, `zone_${snakeCase(normalized)}`, {
+      zoneName: normalized,
+      dnssec: this.hardening.dnssec ? { accountId: this.accountId } : undefined,
+      queryLogging: this.hardening.dnsQueryLogging
+        ? {
+            delivery: (this.dnsQueryLogs ??= new QueryLogDelivery(this, "dns_query_logs", {
+              name: this.name,
+              accountId: this.accountId,
+              encrypt: this.hardening.logEncryption,
+            })),
+          }
+        : undefined,
+    });
   }
 }

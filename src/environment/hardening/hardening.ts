@@ -54,8 +54,8 @@ export interface HardeningOptions {
   readonly logEncryption?: boolean;
   /**
    * Encrypt the SSM SecureString parameters the environment's services create with the environment's
-   * KMS key instead of AWS's `aws/ssm` key.
-   * @default false
+   * KMS key instead of AWS's `aws/ssm` key (their execution roles are granted `kms:Decrypt` on it).
+   * @default on in production, off in development
    */
   readonly parameterEncryption?: boolean;
   /**
@@ -111,7 +111,7 @@ export function resolveHardening(stage: Stage, options: HardeningOptions = {}): 
     webAcl: webAcl && { requestsPerFiveMinutes: webAcl.requestsPerFiveMinutes ?? DEFAULT_REQUESTS_PER_FIVE_MINUTES },
     flowLogs: options.flowLogs ?? production,
     logEncryption: options.logEncryption ?? production,
-    parameterEncryption: options.parameterEncryption ?? false,
+    parameterEncryption: options.parameterEncryption ?? production,
     dnssec: options.dnssec ?? production,
     dnsQueryLogging: options.dnsQueryLogging ?? production,
     lockDefaultSecurityGroup: options.lockDefaultSecurityGroup ?? true,
