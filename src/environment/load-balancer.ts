@@ -5,6 +5,7 @@ import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certi
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { INetwork, Network } from "./network";
+import { AccessLogBucket } from "./hardening/access-log-bucket";
 import { MAIN_RESOURCE_ID, fitName } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 
@@ -25,6 +26,11 @@ export interface LoadBalancerProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Write access logs to this bucket, under its prefix.
+   * @default no access logs
+   */
+  readonly accessLogs?: AccessLogBucket;
 }
 
 const MAX_NAME_LENGTH = 32;
@@ -98,6 +104,9 @@ export class LoadBalancer extends Construct {
       securityGroups: [this.securityGroup.id],
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? false,
+      accessLogs: props.accessLogs && { bucket: props.accessLogs.bucketName, prefix: props.accessLogs.prefix, enabled: true },
+      // ELB writes a test file when access logs are turned on, and fails unless the bucket policy lets it.
+      dependsOn: props.accessLogs && [props.accessLogs.policy],
     });
     this.httpsListener = new LbListener(this, "https_listener", {
       loadBalancerArn: this.loadBalancer.arn,
