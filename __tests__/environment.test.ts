@@ -54,15 +54,15 @@ describe("Environment: the shared parts and their Terraform addresses", () => {
         "aws_lb_listener",
         "aws_service_discovery_http_namespace",
         "aws_cloudwatch_event_rule",
-        "aws_cloudwatch_log_resource_policy",
         "aws_acm_certificate",
       ]) {
         expect(resourcesOf(json, type)).toEqual({});
       }
+      expect(keysOf(json, "aws_cloudwatch_log_resource_policy")).toEqual(["platform_dns_query_logs"]);
     });
 
-    test("outputs only the cluster name and the name servers", () => {
-      expect(outputNames(json)).toEqual(["platform_cluster_name", "platform_name_servers"]);
+    test("outputs only the cluster name, the name servers and the zones' DNSSEC DS records", () => {
+      expect(outputNames(json)).toEqual(["platform_cluster_name", "platform_dnssec_ds_records", "platform_name_servers"]);
     });
   });
 
@@ -85,10 +85,10 @@ describe("Environment: the shared parts and their Terraform addresses", () => {
       ]);
     });
 
-    test("one Service Connect namespace, one stopped-task rule, one CloudWatch Logs resource policy", () => {
+    test("one Service Connect namespace, one stopped-task rule, one CloudWatch Logs resource policy (beside the zones' query logs' one)", () => {
       expect(keysOf(json, "aws_service_discovery_http_namespace")).toEqual(["platform_service_connect_namespace"]);
       expect(keysOf(json, "aws_cloudwatch_event_rule")).toEqual(["platform_stopped_tasks"]);
-      expect(keysOf(json, "aws_cloudwatch_log_resource_policy")).toEqual(["platform_stopped_tasks_delivery_policy"]);
+      expect(keysOf(json, "aws_cloudwatch_log_resource_policy")).toEqual(["platform_dns_query_logs", "platform_stopped_tasks_delivery_policy"]);
     });
 
     test("every service runs in the environment's cluster and network", () => {
@@ -310,7 +310,8 @@ describe("Environment alerts", () => {
 
 describe("Environment stopped-task record", () => {
   test("stoppedTaskEvents: false → no rule, no target, no log group, no resource policy, no output", () => {
-    const json = synthEnvironment({ stoppedTaskEvents: false }, (environment) => {
+    // Development: no flow logs or zone query logs, whose log groups and resource policy are not the stopped tasks'.
+    const json = synthEnvironment({ stoppedTaskEvents: false, stage: "development" }, (environment) => {
       web(environment, "shop", ["shop.example.com"]);
       backend(environment, "orders");
     });

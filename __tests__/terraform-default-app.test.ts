@@ -235,7 +235,10 @@ describe("the default app's prod environment, planned offline by Terraform with 
       "aws_cloudwatch_log_group.hello_stopped_tasks_log_group",
     );
     expect(values("aws_cloudwatch_log_group.hello_stopped_tasks_log_group").name).toBe("/aws/events/ecs/hello-prod/stopped-tasks");
-    expect(resourcesOfType(plan, "aws_cloudwatch_log_resource_policy")).toHaveLength(1);
+    expect(resourcesOfType(plan, "aws_cloudwatch_log_resource_policy").map((policy) => policy.address)).toEqual([
+      "aws_cloudwatch_log_resource_policy.hello_dns_query_logs",
+      "aws_cloudwatch_log_resource_policy.hello_stopped_tasks_delivery_policy",
+    ]);
   });
 
   test("alarms on unhealthy targets and on target 5xx", () => {
@@ -263,6 +266,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
   test("outputs: URL, load balancer, cluster, service, log group, name servers, secret parameter names", () => {
     expect(Object.keys(plan.output_changes).sort()).toEqual([
       "hello_cluster_name",
+      "hello_dnssec_ds_records",
       "hello_load_balancer_dns_name",
       "hello_log_group_name",
       "hello_name_servers",

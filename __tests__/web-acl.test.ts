@@ -60,6 +60,46 @@ describe("WebAcl", () => {
   });
 });
 
+describe("WebAcl's log and rule overrides", () => {
+  const json = synthesize(build({ logKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d" }));
+
+  test("blocked and counted requests only are logged, to a group WAF accepts (aws-waf-logs-), without Authorization and Cookie", () => {
+    const logging = onlyResource(json, "aws_wafv2_web_acl_logging_configuration");
+    expect(logging.resource_arn).toBe("${aws_wafv2_web_acl.web_acl.arn}");
+    expect(logging.log_destination_configs).toEqual(["${aws_cloudwatch_log_group.web_acl_log_group.arn}"]);
+    expect(logging.redacted_fields).toEqual([{ single_header: { name: "authorization" } }, { single_header: { name: "cookie" } }]);
+    expect(logging.logging_filter).toEqual({
+      default_behavior: "DROP",
+      filter: [
+        {
+          behavior: "KEEP",
+          requirement: "MEETS_ANY",
+          condition: [{ action_condition: { action: "BLOCK" } }, { action_condition: { action: "COUNT" } }],
+        },
+      ],
+    });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "aws-waf-logs-hello",
+      kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+    });
+  });
+
+  test("countOnly: those rules of the core rule set count instead of block; the other groups are untouched", () => {
+    const acl = synthAcl({ countOnly: ["SizeRestrictions_BODY"] });
+    expect(ruleNamed(acl, "AWSManagedRulesCommonRuleSet").statement.managed_rule_group_statement.rule_action_override).toEqual([
+      { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+    ]);
+    expect(ruleNamed(acl, "AWSManagedRulesKnownBadInputsRuleSet").statement.managed_rule_group_statement.rule_action_override).toBeUndefined();
+  });
+
+  test("a countOnly name WAF would not know (a space) is reported; the nearest good one synthesizes", () => {
+    expect(synthErrors(build({ countOnly: ["SizeRestrictions BODY"] }))).toEqual([
+      expect.stringContaining('countOnly is ["SizeRestrictions BODY"]: rule names of AWSManagedRulesCommonRuleSet'),
+    ]);
+    expect(synthErrors(build({ countOnly: ["SizeRestrictions_BODY"] }))).toEqual([]);
+  });
+});
+
 describe("WebAcl input checks", () => {
   test("a rate limit under 10 is reported, citing WAF's range; 10 synthesizes", () => {
     expect(synthErrors(build({ requestsPerFiveMinutes: 9 }))).toEqual([
@@ -113,8 +153,20 @@ describe("an Environment's web ACL", () => {
     expect(Object.keys(resourcesOf(json, "aws_s3_bucket"))).toEqual(["platform_load_balancer_access_logs"]);
   });
 
-  test("hardening.webAcl options turn it on in development, with their rate limit", () => {
-    const acl = onlyResource(synthEnvironment({ stage: "development", hardening: { webAcl: { requestsPerFiveMinutes: 300 } } }), "aws_wafv2_web_acl");
+  test("hardening.webAcl options turn it on in development, with their rate limit and rules that only count", () => {
+    const json = synthEnvironment({ stage: "development", hardening: { webAcl: { requestsPerFiveMinutes: 300, countOnly: ["SizeRestrictions_BODY"] } } });
+    const acl = onlyResource(json, "aws_wafv2_web_acl");
     expect(ruleNamed(acl, "rate-limit-per-ip").statement.rate_based_statement.limit).toBe(300);
+    expect(ruleNamed(acl, "AWSManagedRulesCommonRuleSet").statement.managed_rule_group_statement.rule_action_override).toEqual([
+      { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+    ]);
+    // development has no environment key: the WAF log keeps CloudWatch's own encryption
+    expect(resourcesOf(json, "aws_cloudwatch_log_group").platform_load_balancer_web_acl_log_group.kms_key_id).toBeUndefined();
+  });
+
+  test("production: the WAF log is encrypted with the environment's key", () => {
+    expect(resourcesOf(synthEnvironment({}), "aws_cloudwatch_log_group").platform_load_balancer_web_acl_log_group.kms_key_id).toBe(
+      "${aws_kms_key.platform_encryption_key.arn}",
+    );
   });
 });

@@ -213,6 +213,8 @@ export class Environment extends Construct {
           name: this.name,
           loadBalancerArn: this.sharedLoadBalancer.loadBalancer.arn,
           requestsPerFiveMinutes: webAcl.requestsPerFiveMinutes,
+          countOnly: webAcl.countOnly,
+          logKmsKeyArn: this.logEncryptionKeyArn,
         });
       }
       if (accessLogBucket) {
@@ -401,7 +403,8 @@ export class Environment extends Construct {
   }
 
   private newZone(zoneName: string): HostedZone {
-    if (!ZONE_NAME.test(zoneName)) {
+    const valid = ZONE_NAME.test(zoneName);
+    if (!valid) {
       reportInvalid(this, {
         field: "zones",
         value: zoneName,
@@ -411,10 +414,11 @@ export class Environment extends Construct {
     }
     const normalized = zoneName.replace(/\.$/, "");
     // Only the zones the environment creates: an existing zone's DNSSEC and logging are its owner's to change.
+    // An invalid name, reported above, gets neither: their log group's name would report it again.
     return new HostedZone(this, `zone_${snakeCase(normalized)}`, {
       zoneName: normalized,
-      dnssec: this.hardening.dnssec ? { accountId: this.accountId } : undefined,
-      queryLogging: this.hardening.dnsQueryLogging
+      dnssec: valid && this.hardening.dnssec ? { accountId: this.accountId } : undefined,
+      queryLogging: valid && this.hardening.dnsQueryLogging
         ? {
             delivery: (this.dnsQueryLogs ??= new QueryLogDelivery(this, "dns_query_logs", {
               name: this.name,

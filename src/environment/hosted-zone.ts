@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { MAIN_RESOURCE_ID } from "../app/naming";
+import { ZoneDnssec, ZoneDnssecProps } from "./hardening/zone-dnssec";
+import { ZoneQueryLogging, ZoneQueryLoggingProps } from "./hardening/zone-query-logging";
 
 export interface IHostedZone {
   readonly zoneId: string;
@@ -16,6 +18,17 @@ export interface HostedZoneProps {
    * @default "Managed by fargate-as-code"
    */
   readonly comment?: string;
+  /**
+   * Sign the zone with DNSSEC (see `ZoneDnssec`: its DS record goes to the registrar, and turning signing off
+   * takes the DS record away there first).
+   * @default not signed
+   */
+  readonly dnssec?: Omit<ZoneDnssecProps, "zone">;
+  /**
+   * Log the zone's DNS queries to `/aws/route53/<zone>` in us-east-1 (see `ZoneQueryLogging`).
+   * @default not logged
+   */
+  readonly queryLogging?: Omit<ZoneQueryLoggingProps, "zone">;
 }
 
 /**
@@ -32,6 +45,9 @@ export class HostedZone extends Construct implements IHostedZone {
   public readonly zoneId: string;
   public readonly zoneName: string;
   public readonly nameServers: string[];
+  /** The zone's DNSSEC signing, when `dnssec` is given. */
+  public readonly dnssec?: ZoneDnssec;
+  public readonly queryLogging?: ZoneQueryLogging;
 
   constructor(scope: Construct, id: string, props: HostedZoneProps) {
     super(scope, id);
@@ -42,5 +58,7 @@ export class HostedZone extends Construct implements IHostedZone {
     this.zoneId = this.zone.zoneId;
     this.zoneName = props.zoneName;
     this.nameServers = this.zone.nameServers;
+    this.dnssec = props.dnssec && new ZoneDnssec(this, "dnssec", { ...props.dnssec, zone: this });
+    this.queryLogging = props.queryLogging && new ZoneQueryLogging(this, "query_log", { ...props.queryLogging, zone: this });
   }
 }

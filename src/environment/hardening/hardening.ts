@@ -23,6 +23,12 @@ export interface WebAclOptions {
    * @default 2000
    */
   readonly requestsPerFiveMinutes?: number;
+  /**
+   * Rules of AWS's core rule set that count matching requests instead of blocking them: `SizeRestrictions_BODY`
+   * lets request bodies over 8 KB (uploads) through.
+   * @default [] (every rule blocks)
+   */
+  readonly countOnly?: string[];
 }
 
 /**
@@ -38,7 +44,8 @@ export interface HardeningOptions {
   readonly accessLogs?: boolean | AccessLogOptions;
   /**
    * An AWS WAF web ACL on the load balancer: AWS's managed rule groups (common rule set, known bad inputs,
-   * IP reputation list) and a per-IP rate-based rule.
+   * IP reputation list) and a per-IP rate-based rule; the requests they block or count are logged to
+   * `aws-waf-logs-<name>`.
    * @default on in production, off in development
    */
   readonly webAcl?: boolean | WebAclOptions;
@@ -108,7 +115,10 @@ export function resolveHardening(stage: Stage, options: HardeningOptions = {}): 
   const webAcl = choose<WebAclOptions>(options.webAcl);
   return {
     accessLogs: accessLogs && { expirationDays: accessLogs.expirationDays ?? DEFAULT_ACCESS_LOG_EXPIRATION_DAYS },
-    webAcl: webAcl && { requestsPerFiveMinutes: webAcl.requestsPerFiveMinutes ?? DEFAULT_REQUESTS_PER_FIVE_MINUTES },
+    webAcl: webAcl && {
+      requestsPerFiveMinutes: webAcl.requestsPerFiveMinutes ?? DEFAULT_REQUESTS_PER_FIVE_MINUTES,
+      countOnly: webAcl.countOnly ?? [],
+    },
     flowLogs: options.flowLogs ?? production,
     logEncryption: options.logEncryption ?? production,
     parameterEncryption: options.parameterEncryption ?? production,

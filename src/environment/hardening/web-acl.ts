@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
+import { LogGroup } from "../../task/log-group";
 import { MAIN_RESOURCE_ID } from "../../app/naming";
 import { reportInvalid } from "../../checks/validation";
 
@@ -11,6 +13,22 @@ export interface WebAclProps {
   readonly loadBalancerArn: string;
   /** Requests one client IP may make in any 5 minutes before the rate-based rule blocks it. */
   readonly requestsPerFiveMinutes: number;
+  /**
+   * Rules of AWS's core rule set that count matching requests instead of blocking them, by rule name:
+   * `SizeRestrictions_BODY` lets bodies over 8 KB (uploads) through.
+   * @default [] (every rule blocks)
+   */
+  readonly countOnly?: string[];
+  /**
+   * Days to keep the log of blocked and counted requests.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * KMS key ARN of that log's group.
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly logKmsKeyArn?: string;
 }
 
 // Web ACL names: 1 to 128 letters, digits, underscores and hyphens; the name is also the web ACL's metric name
@@ -23,13 +41,20 @@ const MIN_RATE_LIMIT = 10;
 const MAX_RATE_LIMIT = 2_000_000_000;
 const FIVE_MINUTES = 300;
 const RATE_RULE = "rate-limit-per-ip";
+// Rule names of the core rule set, as AWS writes them
+// (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html).
+const RULE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+// AWS WAF writes to a CloudWatch Logs group only if its name starts so
+// (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html).
+const LOG_GROUP_PREFIX = "aws-waf-logs-";
+const CORE_RULE_SET = "AWSManagedRulesCommonRuleSet";
 
 /**
  * AWS's managed rule groups, in the order they run: known bad IPs first, so that they are blocked before
  * they are counted or inspected. The rate-based rule runs between the first and the others.
  */
 const IP_REPUTATION = "AWSManagedRulesAmazonIpReputationList";
-const INSPECTING_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
+const INSPECTING_GROUPS = [CORE_RULE_SET, "AWSManagedRulesKnownBadInputsRuleSet"];
 
 /**
  * An AWS WAF web ACL on an Application Load Balancer: requests pass unless AWS's IP reputation list, a
@@ -56,7 +81,7 @@ export class WebAcl extends Construct {
         },
         visibilityConfig: visibility(RATE_RULE),
       },
-      ...INSPECTING_GROUPS.map((group, index) => managedRuleGroup(group, 2 + index)),
+      ...INSPECTING_GROUPS.map((group, index) => managedRuleGroup(group, 2 + index, group === CORE_RULE_SET ? props.countOnly : undefined)),
     ];
     this.webAcl = new Wafv2WebAcl(this, MAIN_RESOURCE_ID, {
       name: props.name,
@@ -68,6 +93,34 @@ export class WebAcl extends Construct {
     });
     this.arn = this.webAcl.arn;
     new Wafv2WebAclAssociation(this, "association", { resourceArn: props.loadBalancerArn, webAclArn: this.webAcl.arn });
+    this.logRequests(props);
+  }
+
+  /**
+   * Logs the requests a rule blocked or counted, not the others (they are in the load balancer's access
+   * logs, and logging them all would cost as much again), without their Authorization and Cookie headers.
+   */
+  private logRequests(props: WebAclProps): void {
+    const logGroup = new LogGroup(this, "log_group", {
+      name: `${LOG_GROUP_PREFIX}${props.name}`,
+      retentionDays: props.logRetentionDays,
+      kmsKeyArn: props.logKmsKeyArn,
+    });
+    new Wafv2WebAclLoggingConfiguration(this, "logging", {
+      resourceArn: this.webAcl.arn,
+      logDestinationConfigs: [logGroup.arn],
+      redactedFields: ["authorization", "cookie"].map((name) => ({ singleHeader: { name } })),
+      loggingFilter: {
+        defaultBehavior: "DROP",
+        filter: [
+          {
+            behavior: "KEEP",
+            requirement: "MEETS_ANY",
+            condition: ["BLOCK", "COUNT"].map((action) => ({ actionCondition: { action } })),
+          },
+        ],
+      },
+    });
   }
 
   private validate(props: WebAclProps): void {
@@ -77,6 +130,15 @@ export class WebAcl extends Construct {
         value: props.name,
         allowed: "1 to 128 letters, digits, underscores and hyphens (AWS WAF web ACL names)",
         fix: "choose an environment name such as \"hello-web\"",
+      });
+    }
+    const badNames = (props.countOnly ?? []).filter((name) => !RULE_NAME.test(name));
+    if (badNames.length) {
+      reportInvalid(this, {
+        field: "countOnly",
+        value: badNames,
+        allowed: `rule names of ${CORE_RULE_SET}, such as "SizeRestrictions_BODY": letters, digits and underscores`,
+        fix: "copy the rule's name from the AWS WAF console's rule group page or AWS's list of the core rule set's rules",
       });
     }
     const limit = props.requestsPerFiveMinutes;
@@ -91,13 +153,16 @@ export class WebAcl extends Construct {
   }
 }
 
-/** One of AWS's managed rule groups, its own actions kept (override_action none). */
-function managedRuleGroup(group: string, priority: number): Wafv2WebAclRule {
+/** One of AWS's managed rule groups, its own actions kept (override_action none) but for the rules that only count. */
+function managedRuleGroup(group: string, priority: number, countOnly: string[] = []): Wafv2WebAclRule {
+  const overrides = countOnly.map((name) => ({ name, action_to_use: { count: {} } }));
   return {
     name: group,
     priority,
     overrideAction: { none: {} },
-    statement: { managed_rule_group_statement: { vendor_name: "AWS", name: group } },
+    statement: {
+      managed_rule_group_statement: { vendor_name: "AWS", name: group, ...(overrides.length ? { rule_action_override: overrides } : {}) },
+    },
     visibilityConfig: visibility(group),
   };
 }
