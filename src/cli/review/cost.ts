@@ -4,7 +4,9 @@
  * (task size × desired count × hours, ARM64 priced as Graviton, and what an X86_64 service would cost on
  * ARM64), load balancer hours and LCUs, NAT gateway hours and data, NAT instances (EC2 hours by type, root
  * volumes), VPC interface endpoints (per zone-hour and GB; gateway endpoints are free), public IPv4
- * addresses (load balancers, Elastic IPs, instances, tasks), hosted zones, log ingestion and alarms.
+ * addresses (load balancers, Elastic IPs, instances, tasks), hosted zones, log ingestion and alarms, and the
+ * production hardening (hardeningCost): AWS WAF web ACLs, KMS keys, VPC flow logs, the load balancers'
+ * access-log buckets and Route53 query logs.
  *
  * Each line has a scope: the ECS service it is for (its tasks, their public addresses, the log groups its
  * task definition writes to, the alarms on it or on its target group) or `shared` (the load balancer, NAT
@@ -13,7 +15,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { Plan, PlanResource } from "./plan";
+import { Json, Plan, PlanResource } from "./plan";
 import { numberOr, stringOr, asArray, compareText, servicesByTargetGroup } from "./exposure";
 
 export interface RegionPrices {
@@ -30,6 +32,16 @@ export interface RegionPrices {
   readonly logsIngestGb: number;
   readonly alarmMonth: number;
   readonly alarmHighResolutionMonth: number;
+  /** AWS WAF: a web ACL and a rule (a rule group, managed or not, counts as one) a month, a million requests inspected. */
+  readonly waf: { webAclMonth: number; ruleMonth: number; millionRequests: number };
+  /** A customer managed KMS key a month, symmetric or asymmetric. */
+  readonly kmsKeyMonth: number;
+  /** Vended logs (flow logs, query logs) delivered to CloudWatch Logs, per GB: the first tier (up to 10 TB a month). */
+  readonly vendedLogsIngestGb: number;
+  /** CloudWatch Logs storage per GB-month. */
+  readonly logsStorageGbMonth: number;
+  /** S3 Standard per GB-month (the first 50 TB), PUT requests per 1,000. */
+  readonly s3: { standardGbMonth: number; putThousand: number };
   /** Price paths not confirmed by a retrieved source (assumptions). */
   readonly unconfirmed: string[];
 }
@@ -51,6 +63,12 @@ export interface PriceTable {
     fargateSpotDiscount: number;
     /** How long a scheduled task's run lasts, in minutes (an assumption). */
     scheduledTaskRunMinutes: number;
+    /** Requests a month through each resource a web ACL is associated with (a load balancer). */
+    albRequestsPerMonth: number;
+    flowLogGbPerMonth: number;
+    /** Access logs a load balancer writes to S3 a month, compressed as stored. */
+    accessLogGbPerMonth: number;
+    queryLogGbPerMonth: number;
   };
   readonly regions: Record<string, RegionPrices>;
   readonly fallback: RegionPrices & { label: string };
@@ -138,17 +156,18 @@ export function loadPrices(file = PRICE_FILE): PriceTable {
   return table;
 }
 
+const LOGS_NOT_ESTIMATED = "CloudWatch Logs storage and queries";
+
 /** Types that cost money this estimate does not price, and what to look at instead. */
 const UNPRICED: Record<string, string> = {
   aws_secretsmanager_secret: "Secrets Manager secrets",
-  aws_kms_key: "KMS keys",
   aws_db_instance: "RDS instances",
   aws_rds_cluster: "Aurora clusters",
   aws_efs_file_system: "EFS storage",
   aws_elasticache_cluster: "ElastiCache",
   aws_elasticache_replication_group: "ElastiCache",
-  aws_wafv2_web_acl: "WAF",
   aws_cloudfront_distribution: "CloudFront",
+  // A load balancer's access-log bucket is priced (hardeningCost); other buckets are not.
   aws_s3_bucket: "S3 storage and requests",
   aws_ecr_repository: "ECR storage",
   aws_service_discovery_private_dns_namespace: "AWS Cloud Map namespaces, services and registered instances",
@@ -170,15 +189,13 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   const graviton: GravitonPrice[] = [];
   const notEstimated = new Set<string>([
     "data transfer out to the internet and between zones",
-    "CloudWatch Logs storage and queries",
+    LOGS_NOT_ESTIMATED,
     "Route53 queries (alias queries to AWS resources are free)",
   ]);
-  const unconfirmed = (path: string) => table.unconfirmed.includes(path) || table.unconfirmed.includes("*");
-  const money = (value: number) => `$${value < 1 && String(value).split(".")[1]?.length === 1 ? value.toFixed(2) : value}`;
+  const unconfirmed = (path: string) => unconfirmedIn(table, path);
   const add = (item: string, detail: string, monthly: number, pricePaths: string[], assumed = false, scope = SHARED) => {
     if (monthly > 0) items.push({ item, detail, monthly, unconfirmed: pricePaths.some(unconfirmed), assumed, scope });
   };
-  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const scoped = (label: string, scope: string) => (scope === SHARED ? label : `${label} (${scope})`);
 
   // Fargate: each service's tasks, sized by its task definition; an autoscaled one from its minimum to its maximum.
@@ -291,9 +308,9 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
     }
     albs++;
     if (plan.value(lb, "internal") === true || plan.value(lb, "ip_address_type") === "dualstack-without-public-ipv4") continue;
-    const subnets = asArray(plan.value(lb, "subnets")).length || asArray(plan.value(lb, "subnet_mapping")).length;
-    if (!subnets) zonesAssumed = true;
-    lbAddresses += subnets || prices.assumptions.loadBalancerZonesWhenUnknown;
+    const zones = loadBalancerZones(plan, lb, prices);
+    if (zones.assumed) zonesAssumed = true;
+    lbAddresses += zones.count;
   }
   if (albs) {
     const lcu = prices.assumptions.albLcuPerHour;
@@ -381,9 +398,22 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
   const zones = plan.present("aws_route53_zone").length;
   if (zones) add("Route53 hosted zones", `${zones} × ${money(table.route53ZoneMonth)}`, zones * table.route53ZoneMonth, ["route53ZoneMonth"]);
 
+  // The hardening: its log groups and buckets are priced by what delivers to them, not as plain ones.
+  const hardening = hardeningCost(plan, prices, table);
+  for (const { item, detail, monthly, paths, prices: priced, assumed } of hardening.lines) {
+    if (monthly > 0) items.push({ item, detail, monthly, unconfirmed: paths.some((path) => unconfirmedIn(priced, path)), assumed, scope: SHARED });
+  }
+  hardening.notes.forEach((note) => notes.push(note));
+  hardening.notEstimated.forEach((text) => notEstimated.add(text));
+
   // Log groups: a service's are those its task definition writes to; the others are shared.
   const owners = ownersOf(plan, services);
-  const logGroups = groupBy(plan.present("aws_cloudwatch_log_group"), (group) => owners.logGroups.get(group.address) ?? SHARED);
+  const plainLogGroups = plan.present("aws_cloudwatch_log_group").filter((group) => !hardening.priced.has(group.address));
+  if (plainLogGroups.length < plan.present("aws_cloudwatch_log_group").length) {
+    notEstimated.delete(LOGS_NOT_ESTIMATED);
+    notEstimated.add(plainLogGroups.length ? "CloudWatch Logs queries, and the storage of the log groups other than flow and query logs'" : "CloudWatch Logs queries");
+  }
+  const logGroups = groupBy(plainLogGroups, (group) => owners.logGroups.get(group.address) ?? SHARED);
   for (const [scope, groups] of logGroups) {
     const gb = prices.assumptions.logGroupGbPerMonth;
     add(
@@ -426,7 +456,7 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       `AWS Cloud Map${users.length ? " for Service Connect" : ""} (${namespace.address}): registered instances and discovery calls, not in the price table`,
     );
   }
-  for (const resource of plan.present(...Object.keys(UNPRICED))) notEstimated.add(UNPRICED[resource.type]);
+  for (const resource of plan.present(...Object.keys(UNPRICED))) if (!hardening.priced.has(resource.address)) notEstimated.add(UNPRICED[resource.type]);
   // Task definitions no service runs (scheduled and one-off tasks): how long they run is not in the plan.
   const runByServices = new Set(services.map((service) => taskDefinitionOf(plan, service)?.address));
   // Scheduled tasks: runs a month from the schedule's expression × an assumed run duration × the task's size.
@@ -511,12 +541,270 @@ export function estimateCost(plan: Plan, regionOption: string | undefined, price
       ...(anyAutoscaled ? ["autoscaled services counted at their minimum; the range is in each line"] : []),
       ...(schedules.some((schedule) => schedule.monthly !== undefined) ? [`each scheduled task run lasts ${runMinutes} minutes`] : []),
       ...(gatewayEndpoints ? [`gateway VPC endpoints (${gatewayEndpoints}) are free: no hourly or data charge`] : []),
+      ...hardening.assumptions,
     ],
     notEstimated: [...notEstimated],
     notes,
     graviton,
     schedules,
   };
+}
+
+/** A price as the table has it: `$0.045`, `$5`, `$0.60`. */
+function money(value: number): string {
+  return `$${value < 1 && String(value).split(".")[1]?.length === 1 ? value.toFixed(2) : value}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Whether a region's price path is an assumption (not confirmed by a retrieved source). */
+function unconfirmedIn(prices: RegionPrices, path: string): boolean {
+  return prices.unconfirmed.includes(path) || prices.unconfirmed.includes("*");
+}
+
+/** A load balancer's zones (a subnet each), or the assumed number when the plan does not say. */
+function loadBalancerZones(plan: Plan, lb: PlanResource, prices: PriceTable): { count: number; assumed: boolean } {
+  const subnets = asArray(plan.value(lb, "subnets")).length || asArray(plan.value(lb, "subnet_mapping")).length;
+  return subnets ? { count: subnets, assumed: false } : { count: prices.assumptions.loadBalancerZonesWhenUnknown, assumed: true };
+}
+
+/** A cost line of the hardening, with the region's prices it uses (us-east-1's for Route53 query logs). */
+interface HardeningLine {
+  readonly item: string;
+  readonly detail: string;
+  readonly monthly: number;
+  readonly paths: string[];
+  readonly prices: RegionPrices;
+  readonly assumed: boolean;
+}
+
+interface HardeningCost {
+  readonly lines: HardeningLine[];
+  /** The log groups and buckets these lines price: not priced again as plain log groups, nor listed as unpriced buckets. */
+  readonly priced: Set<string>;
+  readonly assumptions: string[];
+  readonly notEstimated: string[];
+  readonly notes: string[];
+}
+
+/**
+ * AWS managed rule groups with a subscription and a per-request fee of their own; the others (the core rule
+ * set, known bad inputs, the IP reputation list...) cost only their rule (https://aws.amazon.com/waf/pricing/).
+ */
+const PAID_MANAGED_RULE_GROUPS = ["AWSManagedRulesBotControlRuleSet", "AWSManagedRulesATPRuleSet", "AWSManagedRulesACFPRuleSet", "AWSManagedRulesAntiDDoSRuleSet"];
+
+/** Route53 writes query logs only to a log group in us-east-1 (https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). */
+const QUERY_LOG_REGION = "us-east-1";
+
+/** A key's rotations that KMS charges $1 a month each for; later ones are free (the 2024 cap, prices.json `sources.kms`). */
+const CHARGED_ROTATIONS = 2;
+
+/** ALB writes a log file per node every 5 minutes (prices.json `sources.s3`); a node per zone is assumed. */
+const ACCESS_LOG_FILES_PER_HOUR = 12;
+
+/**
+ * The production hardening: each web ACL (its monthly fee and rules, and the requests of what it is associated
+ * with), each customer managed KMS key, VPC flow logs and Route53 query logs (vended-logs ingestion, and storage
+ * for their log group's retention), and each bucket load balancers write access logs to (storage for its
+ * lifecycle's retention, PUTs of the log files). Everything assumed is in `prices.assumptions`.
+ */
+function hardeningCost(plan: Plan, prices: PriceTable, table: RegionPrices): HardeningCost {
+  const a = prices.assumptions;
+  const daysPerMonth = a.hoursPerMonth / 24;
+  const queryLogPrices = prices.regions[QUERY_LOG_REGION] ?? prices.fallback;
+  const lines: HardeningLine[] = [];
+  const cost: HardeningCost = { lines, priced: new Set(), assumptions: [], notEstimated: [], notes: [] };
+  const line = (item: string, detail: string, monthly: number, paths: string[], assumed: boolean, region = table) =>
+    lines.push({ item, detail, monthly, paths, prices: region, assumed });
+  const gb = (value: number) => `${Number(value.toFixed(2))} GB`;
+
+  const associations = plan.present("aws_wafv2_web_acl_association");
+  let requestsPriced = false;
+  for (const acl of plan.present("aws_wafv2_web_acl")) {
+    const rules = webAclRules(plan, acl);
+    if (!rules) cost.notes.push(`${acl.address}: its rules are unknown at plan: priced without them`);
+    const count = rules?.length ?? 0;
+    const waf = table.waf;
+    line(`AWS WAF web ACL (${acl.address})`, `${money(waf.webAclMonth)} + ${plural(count, "rule")} × ${money(waf.ruleMonth)}`, waf.webAclMonth + count * waf.ruleMonth, ["waf.webAclMonth", "waf.ruleMonth"], false);
+    for (const name of (rules ?? []).map(managedRuleGroupName).filter((name) => PAID_MANAGED_RULE_GROUPS.includes(name ?? ""))) {
+      cost.notEstimated.push(`the ${name} rule group's subscription and requests (${acl.address})`);
+    }
+    const associated = associations.filter((association) => plan.referencedResources(association, "web_acl_arn").some((target) => target.address === acl.address)).length;
+    if (!associated) {
+      cost.notes.push(`${acl.address}: associated with nothing in this plan: its requests are not estimated`);
+      continue;
+    }
+    const millions = a.albRequestsPerMonth / 1e6;
+    requestsPriced = true;
+    line(
+      `AWS WAF requests (${acl.address})`,
+      `${plural(associated, "associated resource")} × ${millions} million requests × ${money(waf.millionRequests)} per million`,
+      associated * millions * waf.millionRequests,
+      ["waf.millionRequests"],
+      true,
+    );
+  }
+  if (requestsPriced) cost.assumptions.push(`${a.albRequestsPerMonth / 1e6} million requests a month through each resource a web ACL is associated with`);
+
+  const keys = plan.present("aws_kms_key");
+  for (const key of keys) {
+    const spec = stringOr(plan.value(key, "customer_master_key_spec")) ?? "SYMMETRIC_DEFAULT";
+    const usage = stringOr(plan.value(key, "key_usage"));
+    const kind = spec === "SYMMETRIC_DEFAULT" ? "symmetric" : `${[spec, usage].filter(Boolean).join(" ")}: asymmetric, the same price`;
+    line(`KMS key (${key.address})`, `1 × ${money(table.kmsKeyMonth)} (${kind})`, table.kmsKeyMonth, ["kmsKeyMonth"], false);
+    if (plan.value(key, "enable_key_rotation") === true) {
+      const days = numberOr(plan.value(key, "rotation_period_in_days")) ?? 365;
+      cost.notes.push(
+        `${key.address}: rotated every ${days} days: each of its first ${CHARGED_ROTATIONS} rotations adds ${money(table.kmsKeyMonth)} a month ` +
+          `(${money((CHARGED_ROTATIONS + 1) * table.kmsKeyMonth)} a month from then on)`,
+      );
+    }
+  }
+  if (keys.length) cost.assumptions.push("KMS requests not priced: within the 20,000 a month KMS does not charge for");
+  if (plan.present("aws_route53_hosted_zone_dnssec", "aws_route53_key_signing_key").length) {
+    cost.assumptions.push("DNSSEC signing: no Route53 charge of its own (an assumption); its key-signing key's KMS key is priced");
+  }
+
+  // Vended logs: ingestion at the first tier's price, and storage for the log group's retention (uncompressed: an upper bound).
+  const vendedLogs = (label: string, source: PlanResource, group: PlanResource | undefined, gbPerMonth: number, region: RegionPrices) => {
+    const where = region === table ? "" : ` (${QUERY_LOG_REGION})`;
+    line(`${label} (${source.address})`, `${gb(gbPerMonth)} × ${money(region.vendedLogsIngestGb)}${where}`, gbPerMonth * region.vendedLogsIngestGb, ["vendedLogsIngestGb"], true, region);
+    if (!group) {
+      cost.notEstimated.push(`storage of ${label} (${source.address}): its log group is not in this plan`);
+      return;
+    }
+    cost.priced.add(group.address);
+    const days = numberOr(plan.value(group, "retention_in_days"));
+    if (!days) {
+      cost.notEstimated.push(
+        plan.isUnknown(group, "retention_in_days")
+          ? `storage of ${group.address}: its retention is unknown at plan`
+          : `storage of ${group.address}: it never expires, so it grows by ${gb(gbPerMonth)} a month`,
+      );
+      return;
+    }
+    const stored = (gbPerMonth * days) / daysPerMonth;
+    line(
+      `${label} storage (${group.address})`,
+      `${gb(gbPerMonth)} a month kept ${days} days = ${gb(stored)} × ${money(region.logsStorageGbMonth)}${where}`,
+      stored * region.logsStorageGbMonth,
+      ["logsStorageGbMonth"],
+      true,
+      region,
+    );
+  };
+  const logGroupOf = (resource: PlanResource, ...paths: string[]) =>
+    paths.flatMap((path) => plan.referencedResources(resource, path)).find((target) => target.type === "aws_cloudwatch_log_group");
+
+  const flowLogs = plan.present("aws_flow_log");
+  for (const flowLog of flowLogs) {
+    const destination = stringOr(plan.value(flowLog, "log_destination_type")) ?? "cloud-watch-logs";
+    if (destination !== "cloud-watch-logs") cost.notEstimated.push(`VPC flow logs delivered to ${destination} (${flowLog.address})`);
+    else vendedLogs("VPC flow logs", flowLog, logGroupOf(flowLog, "log_destination", "log_group_name"), a.flowLogGbPerMonth, table);
+  }
+  if (flowLogs.length) cost.assumptions.push(`${a.flowLogGbPerMonth} GB of flow logs a month from each flow log`);
+  const queryLogs = plan.present("aws_route53_query_log");
+  for (const queryLog of queryLogs) {
+    vendedLogs("Route53 query logs", queryLog, logGroupOf(queryLog, "cloudwatch_log_group_arn"), a.queryLogGbPerMonth, queryLogPrices);
+  }
+  if (queryLogs.length) cost.assumptions.push(`${a.queryLogGbPerMonth} GB of query logs a month from each hosted zone that logs its queries`);
+  if (flowLogs.length || queryLogs.length) {
+    cost.assumptions.push("flow and query logs at vended logs' first tier (to 10 TB a month), stored uncompressed (an upper bound)");
+  }
+
+  // Access-log buckets: storage for the retention their lifecycle gives the logs, and the PUTs of the log files.
+  const writers = new Map<string, { bucket: PlanResource; zones: number; zonesAssumed: boolean; loadBalancers: number }>();
+  for (const lb of plan.present("aws_lb", "aws_alb")) {
+    if (plan.value(lb, "access_logs.0.enabled") !== true) continue;
+    const bucket = accessLogBucket(plan, lb);
+    if (!bucket) continue;
+    const zones = loadBalancerZones(plan, lb, prices);
+    const entry = writers.get(bucket.address) ?? { bucket, zones: 0, zonesAssumed: false, loadBalancers: 0 };
+    writers.set(bucket.address, { bucket, zones: entry.zones + zones.count, zonesAssumed: entry.zonesAssumed || zones.assumed, loadBalancers: entry.loadBalancers + 1 });
+  }
+  for (const { bucket, zones, zonesAssumed, loadBalancers } of writers.values()) {
+    cost.priced.add(bucket.address);
+    const gbPerMonth = loadBalancers * a.accessLogGbPerMonth;
+    const retention = bucketRetention(plan, bucket);
+    if (retention.days === undefined) cost.notEstimated.push(`storage of the access logs in ${bucket.address}: ${retention.why}`);
+    else {
+      const stored = (gbPerMonth * retention.days) / daysPerMonth;
+      line(
+        `S3 access-log storage (${bucket.address})`,
+        `${gb(gbPerMonth)} a month kept ${retention.days} days (${retention.why}) = ${gb(stored)} × ${money(table.s3.standardGbMonth)}`,
+        stored * table.s3.standardGbMonth,
+        ["s3.standardGbMonth"],
+        true,
+      );
+    }
+    const puts = zones * ACCESS_LOG_FILES_PER_HOUR * a.hoursPerMonth;
+    line(
+      `S3 access-log PUT requests (${bucket.address})`,
+      `${plural(zones, "load balancer zone")}${zonesAssumed ? " (assumed)" : ""} × ${ACCESS_LOG_FILES_PER_HOUR} files an hour × ${a.hoursPerMonth} h = ${puts.toLocaleString("en-US")} PUTs × ${money(table.s3.putThousand)} per 1,000`,
+      (puts / 1000) * table.s3.putThousand,
+      ["s3.putThousand"],
+      true,
+    );
+  }
+  if (writers.size) {
+    cost.assumptions.push(`${a.accessLogGbPerMonth} GB of access logs a month from each load balancer (compressed, as stored), one log file per zone every 5 minutes`);
+  }
+  return cost;
+}
+
+/** A web ACL's rules: its `rule` blocks, or the rules of its `rule_json`; undefined when unknown at plan. */
+function webAclRules(plan: Plan, acl: PlanResource): Json[] | undefined {
+  const json = stringOr(plan.value(acl, "rule_json"));
+  if (json !== undefined) {
+    try {
+      const rules = JSON.parse(json);
+      return Array.isArray(rules) ? rules : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return plan.isUnknown(acl, "rule") ? undefined : asArray(plan.value(acl, "rule"));
+}
+
+/** The AWS managed rule group a rule runs, from a `rule` block or a `rule_json` rule. */
+function managedRuleGroupName(rule: Json): string | undefined {
+  const name = rule?.statement?.[0]?.managed_rule_group_statement?.[0]?.name ?? rule?.Statement?.ManagedRuleGroupStatement?.Name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** The bucket of this plan a load balancer writes its access logs to: by reference, or by its literal name. */
+function accessLogBucket(plan: Plan, lb: PlanResource): PlanResource | undefined {
+  const referenced = plan.referencedResources(lb, "access_logs.0.bucket").find((target) => target.type === "aws_s3_bucket");
+  if (referenced) return referenced;
+  const name = stringOr(plan.knownValue(lb, "access_logs.0.bucket"));
+  return name === undefined ? undefined : plan.present("aws_s3_bucket").find((bucket) => stringOr(plan.knownValue(bucket, "bucket")) === name);
+}
+
+/**
+ * How long a bucket keeps an object: the longest expiration of its enabled lifecycle rules, plus, when it is
+ * versioned, the noncurrent-version expiration that then deletes the version an expiration leaves behind.
+ * Undefined days, with why, when objects stay for ever or the plan does not say.
+ */
+function bucketRetention(plan: Plan, bucket: PlanResource): { days?: number; why: string } {
+  const refersToBucket = (resource: PlanResource) => plan.referencedResources(resource, "bucket").some((target) => target.address === bucket.address);
+  const rules = plan
+    .present("aws_s3_bucket_lifecycle_configuration")
+    .filter(refersToBucket)
+    .flatMap((configuration) => asArray(plan.value(configuration, "rule")))
+    .filter((rule) => rule?.status === "Enabled");
+  const longest = (days: Array<number | undefined>) => Math.max(0, ...days.map((value) => Number(value) || 0)) || undefined;
+  const expiration = longest(rules.map((rule) => rule?.expiration?.[0]?.days));
+  if (!expiration) return { why: "no lifecycle rule of this plan expires them: they grow without end" };
+  const versioned = plan
+    .present("aws_s3_bucket_versioning")
+    .filter(refersToBucket)
+    .some((versioning) => plan.value(versioning, "versioning_configuration.0.status") === "Enabled");
+  if (!versioned) return { days: expiration, why: `lifecycle expiration ${expiration} days` };
+  const noncurrent = longest(rules.map((rule) => rule?.noncurrent_version_expiration?.[0]?.noncurrent_days));
+  if (!noncurrent) return { why: "versioned, and no lifecycle rule expires noncurrent versions: they grow without end" };
+  return { days: expiration + noncurrent, why: `lifecycle expiration ${expiration} days, then ${noncurrent} as a noncurrent version` };
 }
 
 function taskDefinitionOf(plan: Plan, service: PlanResource): PlanResource | undefined {

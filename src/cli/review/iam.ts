@@ -221,7 +221,11 @@ export function reviewIam(plan: Plan): IamSection {
   const resourcePolicies: PolicyView[] = [];
   for (const [type, argument] of Object.entries(RESOURCE_POLICIES)) {
     for (const resource of plan.present(type)) {
-      const document = documentOf(plan, resource, argument);
+      const read = documentOf(plan, resource, argument);
+      // A key policy's Resource "*" is the key itself, not every resource
+      // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+      const document =
+        type === "aws_kms_key" && read.statements ? { ...read, statements: read.statements.map((statement) => ({ ...statement, allResources: false })) } : read;
       if (document.statements || (type !== "aws_kms_key" && document.unreadable)) {
         resourcePolicies.push({ address: resource.address, label: "resource policy", ...document });
       }
