@@ -17,6 +17,8 @@ declareEnvironments(app, {
     port: 80,
     environment: { USER: "hello" },
     secrets: { PASSWORD: {} },
+    // The root file system is read-only: nginx writes its temporary files and its pid here (Docker's nginx docs).
+    writablePaths: ["/var/cache/nginx", "/var/run"],
   },
   environments: {
     dev: {

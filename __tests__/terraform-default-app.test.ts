@@ -134,6 +134,16 @@ describe("the default app's prod environment, planned offline by Terraform with 
     });
   });
 
+  test("task definition: a read-only root file system, with scratch volumes where nginx writes its temporary files and pid", () => {
+    const [container] = decodeJsonencode(expression("aws_ecs_task_definition.hello_task", "container_definitions").constant_value);
+    expect(container.readonlyRootFilesystem).toBe(true);
+    expect(container.mountPoints).toEqual([
+      { sourceVolume: "scratch-1", containerPath: "/var/cache/nginx", readOnly: false },
+      { sourceVolume: "scratch-2", containerPath: "/var/run", readOnly: false },
+    ]);
+    expect(values("aws_ecs_task_definition.hello_task").volume.map((volume: any) => volume.name).sort()).toEqual(["scratch-1", "scratch-2"]);
+  });
+
   test("load balancer: internet-facing, dual-stack, HTTPS with TLS 1.3/1.2 and the certificate, HTTP redirects", () => {
     expect(values("aws_lb.hello_load_balancer")).toMatchObject({
       internal: false,

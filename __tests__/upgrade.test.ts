@@ -1,6 +1,7 @@
 /**
  * Upgrading from the previous release: a user who deployed v0.1.0's default app (hello-dev, hello-prod)
- * and runs the current code's `cdktf deploy` must lose no resource: nothing destroyed, nothing replaced.
+ * and runs the current code's `cdktf deploy` must lose no resource: nothing destroyed, nothing replaced but
+ * the task definition, whose new revision the service rolls to as it does to a new image (`isNewRevision`).
  *
  * The current app's synthesized stacks are planned by the real Terraform and AWS provider, offline,
  * against a state standing for v0.1.0 applied (__tests__/fixtures/upgrade/hello-<env>.v0.1.0.tfstate.json,
@@ -122,9 +123,27 @@ function describeChange(change: any): string {
   return text;
 }
 
+/**
+ * The one replacement an upgrade may plan: a new revision of the task definition. ECS never changes a
+ * revision in place (new container definitions or volumes register a new one), and the service rolls to it
+ * by a deployment, as to a new image: nothing is lost. The read-only root file system with its scratch
+ * volumes, a default since v0.1.0, makes one.
+ */
+function isNewRevision(change: any): boolean {
+  const paths: string[] = (change.change.replace_paths ?? []).map(formatPath);
+  return (
+    change.address === "aws_ecs_task_definition.hello_task" &&
+    !change.previous_address &&
+    paths.length > 0 &&
+    paths.every((path) => ["container_definitions", "volume"].includes(path))
+  );
+}
+
 interface Summary {
-  /** Destroys and replaces: every change whose actions include "delete", with what forces it. */
+  /** Destroys and replaces: every change whose actions include "delete", with what forces it, but a new task definition revision. */
   destroyed: string[];
+  /** The task definition's new revision, if the upgrade makes one. */
+  revisions: string[];
   updates: string[];
   creates: string[];
   moved: { address: string; from: string; actions: string }[];
@@ -135,7 +154,8 @@ function summarize(plan: any): Summary {
   const withAction = (action: string) =>
     changes.filter((change) => change.change.actions.join() === action).map((change) => change.address);
   return {
-    destroyed: changes.filter((change) => change.change.actions.includes("delete")).map(describeChange),
+    destroyed: changes.filter((change) => change.change.actions.includes("delete") && !isNewRevision(change)).map(describeChange),
+    revisions: changes.filter(isNewRevision).map(describeChange),
     updates: withAction("update"),
     creates: withAction("create"),
     moved: changes
@@ -149,6 +169,7 @@ function report(environment: string, summary: Summary): string {
   return (
     `upgrading hello-${environment} from ${RELEASE}:` +
     `\n  destroys or replaces:${list(summary.destroyed)}` +
+    `\n  new task definition revisions:${list(summary.revisions)}` +
     `\n  updates in place:${list(summary.updates)}` +
     `\n  creates:${list(summary.creates)}` +
     `\n  moves:${list(summary.moved.map((move) => `${move.from} -> ${move.address} (${move.actions})`))}`
@@ -174,7 +195,7 @@ function lostAddresses(plan: any, state: any): string[] {
       !changes.some(
         (change) =>
           (change.previous_address === address || (change.address === address && !change.previous_address)) &&
-          !change.change.actions.includes("delete"),
+          (!change.change.actions.includes("delete") || isNewRevision(change)),
       ),
   );
 }
@@ -201,11 +222,20 @@ describe.each(ENVIRONMENTS)(`upgrading hello-%s from ${RELEASE}`, (environment) 
     });
   }
 
-  test("destroys nothing and replaces nothing", () => {
+  test("destroys nothing and replaces nothing but the task definition's revision", () => {
     const summary = summarize(upgrade().newPlan.plan);
     console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans side by side: ${setupMs} ms)`);
     if (summary.destroyed.length > 0) throw new Error(report(environment, summary));
     expect(summary.destroyed).toEqual([]);
+  });
+
+  test("a new task definition revision, for the read-only root file system and its scratch volumes, that the service rolls to in place", () => {
+    const plan = upgrade().newPlan.plan;
+    expect(summarize(plan).revisions).toEqual([
+      "aws_ecs_task_definition.hello_task (delete,create) [replace_because_cannot_update], replaced because of: volume, container_definitions",
+    ]);
+    expect(change(plan, "aws_ecs_task_definition.hello_task").change.after.volume.map((volume: any) => volume.name).sort()).toEqual(["scratch-1", "scratch-2"]);
+    expect(change(plan, "aws_ecs_service.hello_service").change.actions).toEqual(["update"]);
   });
 
   test("keeps every resource: each old address is still planned, or is the previous_address of a moved one", () => {

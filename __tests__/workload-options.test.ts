@@ -88,9 +88,10 @@ describe("the main container's options: shop with a command, an entry point and 
 test("without them, the main container keeps the image's command and entry point, and has no health check, dependency or mount", () => {
   const json = synthWorker({});
   const [container] = containersOf(json, "platform_worker_task");
-  for (const field of ["command", "entryPoint", "healthCheck", "dependsOn", "readonlyRootFilesystem", "mountPoints"]) {
+  for (const field of ["command", "entryPoint", "healthCheck", "dependsOn", "mountPoints"]) {
     expect(container[field]).toBeUndefined();
   }
+  expect(container.readonlyRootFilesystem).toBe(true);
   expect(resourcesOf(json, "aws_ecs_task_definition").platform_worker_task.volume).toBeUndefined();
 });
 
@@ -101,13 +102,14 @@ describe("sidecars: shop with an OpenTelemetry collector it waits for", () => {
   });
   const [main, sidecar] = containersOf(json, "platform_shop_task");
 
-  test("the sidecar follows the main container: not essential by default, logging to the workload's log group under its own prefix", () => {
+  test("the sidecar follows the main container: not essential by default, read-only root, logging to the workload's log group under its own prefix", () => {
     expect(sidecar).toEqual({
       name: "otel-collector",
       image: COLLECTOR,
       memoryReservation: 128,
       healthCheck: { command: ["/healthcheck"] },
       essential: false,
+      readonlyRootFilesystem: true,
       environment: [],
       secrets: [],
       logConfiguration: { ...LOGS, options: { ...LOGS.options, "awslogs-stream-prefix": "otel-collector" } },
@@ -167,8 +169,8 @@ describe("container dependency checks", () => {
   });
 });
 
-describe("read-only root file system with writable scratch paths", () => {
-  const json = synthWorker({ readonlyRootFilesystem: true, writablePaths: ["/var/cache/nginx", "/var/run"] });
+describe("read-only root file system (the default) with writable scratch paths", () => {
+  const json = synthWorker({ writablePaths: ["/var/cache/nginx", "/var/run"] });
 
   test("one scratch volume per path, mounted writable at it, on a read-only root", () => {
     expect(resourcesOf(json, "aws_ecs_task_definition").platform_worker_task.volume).toEqual([{ name: "scratch-1" }, { name: "scratch-2" }]);
@@ -180,18 +182,20 @@ describe("read-only root file system with writable scratch paths", () => {
     ]);
   });
 
-  test("writablePaths without readonlyRootFilesystem is refused; with it, it synthesizes", () => {
-    expect(workerErrors({ writablePaths: ["/var/run"] })).toEqual([
-      `${WORKER} writablePaths is ["/var/run"]: scratch paths are for a read-only root file system, and \`readonlyRootFilesystem\` is not set. Fix: set readonlyRootFilesystem: true, or drop writablePaths`,
+  test("writablePaths with readonlyRootFilesystem: false is refused; on the default read-only root, or an explicit one, it synthesizes", () => {
+    expect(workerErrors({ readonlyRootFilesystem: false, writablePaths: ["/var/run"] })).toEqual([
+      `${WORKER} writablePaths is ["/var/run"]: scratch paths are for a read-only root file system, and \`readonlyRootFilesystem\` is false. ` +
+        "Fix: remove readonlyRootFilesystem: false (read-only is the default), or drop writablePaths: the whole root file system is writable",
     ]);
+    expect(workerErrors({ writablePaths: ["/var/run"] })).toEqual([]);
     expect(workerErrors({ readonlyRootFilesystem: true, writablePaths: ["/var/run"] })).toEqual([]);
   });
 
   test("a relative writable path is refused; the absolute one synthesizes", () => {
-    expect(workerErrors({ readonlyRootFilesystem: true, writablePaths: ["var/run"] })).toEqual([
+    expect(workerErrors({ writablePaths: ["var/run"] })).toEqual([
       `${WORKER} writablePaths[0] is "var/run": an absolute path in the container. Fix: e.g. "/var/cache/nginx"`,
     ]);
-    expect(workerErrors({ readonlyRootFilesystem: true, writablePaths: ["/var/run"] })).toEqual([]);
+    expect(workerErrors({ writablePaths: ["/var/run"] })).toEqual([]);
   });
 });
 

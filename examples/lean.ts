@@ -27,6 +27,7 @@ declareEnvironments(app, {
     port: 80,
     environment: { USER: "lean" },
     secrets: { PASSWORD: {} },
+    writablePaths: ["/var/cache/nginx", "/var/run"], // nginx's temporary files and pid, on a read-only root
     cpu: 256,
     memory: 512,
     cpuArchitecture: "ARM64",

@@ -44,6 +44,7 @@ const uploads = new FileSystem(environment, "uploads", { name: "platform-prod-up
 const orders = new BackendService(environment, "orders", {
   image,
   port: 8080,
+  writablePaths: ["/var/cache/nginx", "/var/run"], // nginx's temporary files and pid, on a read-only root
   environment: { LOG_LEVEL: "info", JOBS_QUEUE_URL: jobs.queueUrl },
   secrets: { DATABASE_PASSWORD: databasePassword },
   permissions: [{ actions: ["sqs:SendMessage"], resources: [jobs.queueArn] }],
@@ -54,6 +55,7 @@ new WebService(environment, "shop", {
   environment: { ORDERS_URL: orders.url, OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4317" },
   secrets: { SESSION_SECRET: {} }, // an SSM SecureString; its value comes from TF_VAR_session_secret
   calls: [orders],
+  writablePaths: ["/var/cache/nginx", "/var/run"],
   cpu: 512,
   memory: 1024,
   sidecars: [

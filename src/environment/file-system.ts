@@ -3,6 +3,7 @@ import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { MAIN_RESOURCE_ID } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
@@ -26,8 +27,11 @@ export interface IFileSystem {
   readonly fileSystemArn: string;
   readonly accessPointId: string;
   readonly accessPointArn: string;
-  /** Lets tasks in `securityGroupId` reach the mount targets on NFS (2049); the rule goes in `scope`. */
-  admit(scope: Construct, id: string, securityGroupId: string, description: string): void;
+  /**
+   * Lets tasks in `securityGroupId` reach the mount targets on NFS (2049); the rules go in `scope`. With
+   * `outbound`, for tasks whose outbound traffic is limited, the tasks' group gets the matching outbound rule.
+   */
+  admit(scope: Construct, id: string, securityGroupId: string, description: string, outbound?: boolean): void;
 }
 
 const NFS_PORT = 2049;
@@ -88,7 +92,7 @@ export class FileSystem extends Construct implements IFileSystem {
     this.accessPointArn = this.accessPoint.arn;
   }
 
-  admit(scope: Construct, id: string, securityGroupId: string, description: string): void {
+  admit(scope: Construct, id: string, securityGroupId: string, description: string, outbound = false): void {
     new VpcSecurityGroupIngressRule(scope, id, {
       securityGroupId: this.securityGroup.id,
       description,
@@ -96,6 +100,15 @@ export class FileSystem extends Construct implements IFileSystem {
       fromPort: NFS_PORT,
       toPort: NFS_PORT,
       referencedSecurityGroupId: securityGroupId,
+    });
+    if (!outbound) return;
+    new VpcSecurityGroupEgressRule(scope, `${id}_egress`, {
+      securityGroupId,
+      description: "NFS to the mount targets",
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      referencedSecurityGroupId: this.securityGroup.id,
     });
   }
 }

@@ -8,7 +8,7 @@ import { Cluster, ICluster } from "../environment/cluster";
 import { INetwork, taskPlacement } from "../environment/network";
 import { LoadBalancer } from "../environment/load-balancer";
 import { FargateTaskDefinition } from "../task/task-definition";
-import { taskSecurityGroup } from "../task/task-security-group";
+import { TaskEgress, taskSecurityGroup } from "../task/task-security-group";
 import { MAIN_RESOURCE_ID } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { StoppedTaskEvents } from "../environment/stopped-task-events";
@@ -48,6 +48,11 @@ export interface FargateServiceProps {
   readonly taskDefinition: FargateTaskDefinition;
   /** Tasks run in the network's task subnets (its private ones unless it says otherwise), with a public IP only if it says so. */
   readonly network: INetwork;
+  /**
+   * What the tasks may call: all outbound traffic, or HTTPS and DNS only (and the backends they call).
+   * @default "all"
+   */
+  readonly taskEgress?: TaskEgress;
   /**
    * Target group, behind the shared load balancer, that the task definition's first container joins.
    * @default none
@@ -132,11 +137,13 @@ export class FargateService extends Construct {
   public readonly serviceName: string;
   /** The service's name, known at synth. */
   public readonly name: string;
+  public readonly taskEgress: TaskEgress;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     this.name = props.name;
-    this.securityGroup = taskSecurityGroup(this, props.name, props.network.vpcId);
+    this.taskEgress = props.taskEgress ?? "all";
+    this.securityGroup = taskSecurityGroup(this, props.name, props.network, this.taskEgress);
 
     this.validateDeployment(props);
     props.stoppedTaskEvents?.watchService(props.name);
@@ -247,7 +254,10 @@ export class FargateService extends Construct {
     return dependencies.length ? dependencies : undefined;
   }
 
-  /** Lets `caller`'s tasks reach this service's on `port` (a Service Connect call); the rule goes in `scope`. */
+  /**
+   * Lets `caller`'s tasks reach this service's on `port` (a Service Connect call); the rules go in `scope`.
+   * A caller whose outbound traffic is limited to HTTPS and DNS also gets the outbound rule.
+   */
   admitCaller(scope: Construct, id: string, caller: FargateService, port: number): void {
     new VpcSecurityGroupIngressRule(scope, id, {
       securityGroupId: this.securityGroup.id,
@@ -256,6 +266,15 @@ export class FargateService extends Construct {
       fromPort: port,
       toPort: port,
       referencedSecurityGroupId: caller.securityGroup.id,
+    });
+    if (caller.taskEgress === "all") return;
+    new VpcSecurityGroupEgressRule(scope, `${id}_egress`, {
+      securityGroupId: caller.securityGroup.id,
+      description: `Port ${port} to the ${this.name} tasks (Service Connect)`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: this.securityGroup.id,
     });
   }
 

@@ -11,6 +11,7 @@ import { DEFAULT_CHILD_ID } from "../app/naming";
 import { LogGroup } from "../task/log-group";
 import { ISecret } from "../task/secret-parameter";
 import { FargateTaskDefinition } from "../task/task-definition";
+import { TaskEgress } from "../task/task-security-group";
 import { FargateService } from "./fargate-service";
 import { ServiceAlarms } from "./service-alarms";
 import { HOST_NAME, WEB_SERVICE_PROP_KEYS, WebService, WebServiceProps } from "./web-service";
@@ -74,11 +75,18 @@ export interface FargateWebAppProps extends Omit<WebServiceProps, "name" | (type
    * @default what `stage` chooses
    */
   readonly hardening?: HardeningOptions;
+  /**
+   * What the tasks may call: `"all"` outbound traffic, or `"https-and-dns"`: TCP 443 to anywhere, DNS to
+   * the VPC, and what the service reaches on its own (NFS to the file systems it mounts). Anything else the
+   * code calls (a database, SMTP) is then refused.
+   * @default "all"
+   */
+  readonly taskEgress?: TaskEgress;
 }
 
 const APP_PROP_KEYS: Record<Exclude<keyof FargateWebAppProps, keyof WebServiceProps>, true> = {
   domain: true, hostedZone: true, network: true, networkOptions: true, cluster: true, deletionProtection: true,
-  stoppedTaskEvents: true, alertEmails: true, stage: true, hardening: true,
+  stoppedTaskEvents: true, alertEmails: true, stage: true, hardening: true, taskEgress: true,
 };
 const FARGATE_WEB_APP_PROP_KEYS = [
   ...Object.keys(WEB_SERVICE_PROP_KEYS).filter((key) => !(SET_BY_THE_APP as readonly string[]).includes(key)),
@@ -124,6 +132,7 @@ export class FargateWebApp extends Construct {
       alertEmails: props.alertEmails,
       stage: props.stage,
       hardening: props.hardening,
+      taskEgress: props.taskEgress,
     });
     // The web service's own props only: an unknown one was reported above, once.
     const serviceProps = Object.fromEntries(

@@ -17,7 +17,7 @@ export class OneOffTask extends WorkloadBase {
   constructor(environment: Environment, id: string, props: OneOffTaskProps) {
     super(environment, id, props);
     rejectUnknownProps(this, props, Object.keys(WORKLOAD_PROP_KEYS), "OneOffTaskProps");
-    const securityGroup = taskSecurityGroup(this, this.resourceName, environment.network.vpcId);
+    const securityGroup = taskSecurityGroup(this, this.resourceName, environment.network, environment.taskEgress);
     this.admitToFileSystems(securityGroup.id);
     environment.stoppedTaskEvents?.watchFamily(this.taskDefinition.family);
     new TerraformOutput(this, "run_task", {

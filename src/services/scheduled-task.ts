@@ -68,7 +68,7 @@ export class ScheduledTask extends WorkloadBase {
     if (!(Number.isInteger(retries) && retries >= 0 && retries <= MAX_RETRIES)) {
       reportInvalid(this, { field: "retries", value: retries, allowed: `a whole number from 0 to ${MAX_RETRIES}`, fix: "use 2" });
     }
-    const securityGroup = taskSecurityGroup(this, this.resourceName, environment.network.vpcId);
+    const securityGroup = taskSecurityGroup(this, this.resourceName, environment.network, environment.taskEgress);
     this.admitToFileSystems(securityGroup.id);
     environment.stoppedTaskEvents?.watchFamily(this.taskDefinition.family);
 

@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import { Environment } from "../environment/environment";
 import { reportInvalid } from "../checks/validation";
 import { CapacityProviders } from "./capacity";
@@ -31,7 +31,8 @@ export interface ServiceProps extends WorkloadProps {
   readonly capacity?: CapacityProviders;
   /**
    * ECS Exec: `aws ecs execute-command` opens a shell in the tasks. The task role is granted the SSM
-   * channels it needs; every session is logged by CloudTrail.
+   * channels it needs; every session is logged by CloudTrail. Its agent writes in the container, so it
+   * needs `readonlyRootFilesystem: false`.
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
@@ -98,6 +99,14 @@ export abstract class ServiceBase extends WorkloadBase {
         actions: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
         resources: ["*"],
       });
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html, "Considerations".
+      if (props.readonlyRootFilesystem ?? true) {
+        Annotations.of(this).addWarning(
+          "enableExecuteCommand is true and the main container's root file system is read-only: ECS Exec's agent " +
+            "writes its files in the container, and AWS does not support it on a read-only root file system, so " +
+            "sessions would fail. Fix: set readonlyRootFilesystem: false while you need ECS Exec",
+        );
+      }
     }
   }
 
@@ -132,6 +141,7 @@ export abstract class ServiceBase extends WorkloadBase {
       cluster: environment.cluster,
       taskDefinition: this.taskDefinition,
       network: environment.network,
+      taskEgress: environment.taskEgress,
       target: options.target,
       desiredCount: props.desiredCount ?? props.autoScaling?.minTasks,
       autoScaled: props.autoScaling !== undefined,

@@ -12,8 +12,17 @@ import { reportInvalid } from "../checks/validation";
 /** A secret to create: an SSM parameter whose value is given through `TF_VAR_<variableName>`. */
 export type NewSecretOptions = Partial<SecretParameterProps>;
 
-/** A container beside the main one (an OpenTelemetry collector, a proxy): it logs to the workload's log group. */
-export type SidecarContainer = Omit<ContainerDefinitionProps, "logGroup">;
+/**
+ * A container beside the main one (an OpenTelemetry collector, a proxy): it logs to the workload's log group,
+ * and its root file system is read-only like the main container's unless it sets `readonlyRootFilesystem: false`.
+ */
+export type SidecarContainer = Omit<ContainerDefinitionProps, "logGroup"> & {
+  /**
+   * Paths of the sidecar that get writable scratch space from the task's ephemeral storage.
+   * @default none
+   */
+  readonly writablePaths?: string[];
+};
 
 /** An EFS file system mounted into the main container. */
 export interface FileSystemMount {
@@ -122,13 +131,15 @@ export interface WorkloadProps {
    */
   readonly sidecars?: SidecarContainer[];
   /**
-   * Mount the main container's root file system read-only; give the paths the image writes to in `writablePaths`.
-   * @default false
+   * Mount the main container's root file system read-only, so that code that gets in cannot change the image's
+   * files; give the paths the image writes to in `writablePaths`. `false` makes it writable (ECS Exec needs
+   * that). Sidecars are read-only too unless they set it to `false` themselves.
+   * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
   /**
    * Paths of the main container that get writable scratch space from the task's ephemeral storage, such as
-   * nginx's `/var/cache/nginx` and `/var/run`.
+   * nginx's `/var/cache/nginx` and `/var/run`. Only with a read-only root file system.
    * @default none
    */
   readonly writablePaths?: string[];
@@ -163,6 +174,12 @@ export const WORKLOAD_PROP_KEYS: Record<keyof WorkloadProps, true> = {
 const WORKLOAD_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 const CONTAINER_PATH = /^\/[^\s]*$/;
+
+interface MountPoint {
+  sourceVolume: string;
+  containerPath: string;
+  readOnly: boolean;
+}
 
 /**
  * What every kind of workload of an environment has: a log group, its secrets, a task definition with the
@@ -235,6 +252,7 @@ export abstract class WorkloadBase extends Construct {
           : new TaskExecutionRole(this, "execution_role", { roleArn: props.executionRoleArn }),
     });
     this.fileSystems = props.fileSystems ?? [];
+    const readonlyRoot = props.readonlyRootFilesystem ?? true;
     this.container = this.taskDefinition.addContainer("container", {
       name: this.resourceName,
       image: props.image,
@@ -248,37 +266,29 @@ export abstract class WorkloadBase extends Construct {
       entryPoint: props.entryPoint,
       healthCheck: props.containerHealthCheck,
       dependsOn: props.dependsOn,
-      readonlyRootFilesystem: props.readonlyRootFilesystem,
-      mountPoints: this.mountPoints(props),
+      readonlyRootFilesystem: readonlyRoot,
+      mountPoints: this.mountPoints(props, readonlyRoot),
     });
     // Ids by position: two sidecars of one name are the task's check to report, not a construct clash.
-    (props.sidecars ?? []).forEach((sidecar, index) =>
-      this.taskDefinition.addContainer(`sidecar_${index + 1}`, { essential: false, ...sidecar, logGroup: this.logGroup }),
-    );
+    (props.sidecars ?? []).forEach(({ writablePaths, ...sidecar }, index) => {
+      const readonlyRootFilesystem = sidecar.readonlyRootFilesystem ?? true;
+      const scratch = this.scratchMounts(writablePaths, readonlyRootFilesystem, `sidecars[${index}].writablePaths`, `sidecar-${index + 1}-scratch`);
+      const mountPoints = [...scratch, ...(sidecar.mountPoints ?? [])];
+      this.taskDefinition.addContainer(`sidecar_${index + 1}`, {
+        essential: false,
+        ...sidecar,
+        readonlyRootFilesystem,
+        mountPoints: mountPoints.length ? mountPoints : undefined,
+        logGroup: this.logGroup,
+      });
+    });
     this.grantPermissions(props.permissions ?? []);
   }
 
   /** The task volumes and the main container's mount points: scratch space and EFS file systems. */
-  private mountPoints(props: WorkloadProps): { sourceVolume: string; containerPath: string; readOnly: boolean }[] | undefined {
-    const writable = props.writablePaths ?? [];
-    writable.forEach((path, index) => {
-      if (!CONTAINER_PATH.test(path)) {
-        reportInvalid(this, { field: `writablePaths[${index}]`, value: path, allowed: "an absolute path in the container", fix: "e.g. \"/var/cache/nginx\"" });
-      }
-    });
-    if (writable.length && !props.readonlyRootFilesystem) {
-      reportInvalid(this, {
-        field: "writablePaths",
-        value: writable,
-        allowed: "scratch paths are for a read-only root file system, and `readonlyRootFilesystem` is not set",
-        fix: "set readonlyRootFilesystem: true, or drop writablePaths",
-      });
-    }
+  private mountPoints(props: WorkloadProps, readonlyRoot: boolean): MountPoint[] | undefined {
     const mounts = [
-      ...writable.map((containerPath, index) => {
-        this.taskDefinition.addVolume({ name: `scratch-${index + 1}` });
-        return { sourceVolume: `scratch-${index + 1}`, containerPath, readOnly: false };
-      }),
+      ...this.scratchMounts(props.writablePaths, readonlyRoot, "writablePaths", "scratch"),
       ...this.fileSystems.map((mount, index) => {
         if (!CONTAINER_PATH.test(mount.containerPath)) {
           reportInvalid(this, { field: `fileSystems[${index}].containerPath`, value: mount.containerPath, allowed: "an absolute path in the container", fix: "e.g. \"/data\"" });
@@ -295,10 +305,39 @@ export abstract class WorkloadBase extends Construct {
     return mounts.length ? mounts : undefined;
   }
 
+  /** A task volume on the task's ephemeral storage for each path of `field`, mounted writable in a read-only container. */
+  private scratchMounts(paths: string[] | undefined, readonlyRoot: boolean, field: string, volumePrefix: string): MountPoint[] {
+    const writable = paths ?? [];
+    writable.forEach((path, index) => {
+      if (!CONTAINER_PATH.test(path)) {
+        reportInvalid(this, { field: `${field}[${index}]`, value: path, allowed: "an absolute path in the container", fix: "e.g. \"/var/cache/nginx\"" });
+      }
+    });
+    if (writable.length && !readonlyRoot) {
+      reportInvalid(this, {
+        field,
+        value: writable,
+        allowed: "scratch paths are for a read-only root file system, and `readonlyRootFilesystem` is false",
+        fix: "remove readonlyRootFilesystem: false (read-only is the default), or drop writablePaths: the whole root file system is writable",
+      });
+    }
+    return writable.map((containerPath, index) => {
+      const sourceVolume = `${volumePrefix}-${index + 1}`;
+      this.taskDefinition.addVolume({ name: sourceVolume });
+      return { sourceVolume, containerPath, readOnly: false };
+    });
+  }
+
   /** Lets the tasks in `securityGroupId` reach what they mount; called once the workload has its security group. */
   protected admitToFileSystems(securityGroupId: string): void {
     this.fileSystems.forEach((mount, index) =>
-      mount.fileSystem.admit(this, `file_system_access_${index + 1}`, securityGroupId, `NFS from the ${this.resourceName} tasks`),
+      mount.fileSystem.admit(
+        this,
+        `file_system_access_${index + 1}`,
+        securityGroupId,
+        `NFS from the ${this.resourceName} tasks`,
+        this.environment.taskEgress !== "all",
+      ),
     );
   }
 
