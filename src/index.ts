@@ -4,6 +4,7 @@ export * from "./app/fargate-stack";
 export * from "./app/state-backend";
 export * from "./app/synthesize";
 export * from "./app/terraform-ignore";
+export * from "./app/us-east-1-provider";
 // Synth checks.
 export * from "./checks/unknown-props";
 // What services in one environment share.
@@ -13,9 +14,14 @@ export * from "./environment/certificate";
 export * from "./environment/cluster";
 export * from "./environment/environment";
 export * from "./environment/file-system";
+export * from "./environment/hardening/access-log-bucket";
 export * from "./environment/hardening/encryption-key";
 export * from "./environment/hardening/flow-logs";
 export * from "./environment/hardening/hardening";
+export * from "./environment/hardening/query-log-delivery";
+export * from "./environment/hardening/web-acl";
+export * from "./environment/hardening/zone-dnssec";
+export * from "./environment/hardening/zone-query-logging";
 export * from "./environment/hosted-zone";
 export * from "./environment/listener-routes";
 export * from "./environment/load-balancer";

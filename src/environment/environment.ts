@@ -9,7 +9,7 @@ import { LoadBalancer } from "./load-balancer";
 import { INetwork, Network, NetworkProps } from "./network";
 import { StoppedTaskEvents } from "./stopped-task-events";
 import { ListenerRoutes } from "./listener-routes";
-import { providerRegion, snakeCase } from "../app/naming";
+import { partitionOf, providerRegion, snakeCase } from "../app/naming";
 import { reportInvalid } from "../checks/validation";
 import { rejectUnknownProps } from "../checks/unknown-props";
 import { TaskEgress, validTaskEgress } from "../task/task-security-group";
@@ -410,6 +410,15 @@ export class Environment extends Construct {
         value: zoneName,
         allowed: "a lowercase DNS name such as \"example.com\"",
         fix: "give the zone's domain without scheme or path",
+      });
+    }
+    const region = providerRegion(this);
+    if (region && partitionOf(region) !== "aws" && (this.hardening.dnssec || this.hardening.dnsQueryLogging)) {
+      reportInvalid(this, {
+        field: "hardening",
+        value: { dnssec: this.hardening.dnssec, dnsQueryLogging: this.hardening.dnsQueryLogging },
+        allowed: `Route53 keeps a public zone's DNSSEC key and query logs in us-east-1, which is not in ${region}'s partition (${partitionOf(region)})`,
+        fix: "set hardening: { dnssec: false, dnsQueryLogging: false } for this environment",
       });
     }
     const normalized = zoneName.replace(/\.$/, "");

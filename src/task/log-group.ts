@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { reportInvalid } from "../checks/validation";
 import { MAIN_RESOURCE_ID } from "../app/naming";
@@ -16,6 +17,11 @@ export interface LogGroupProps {
    * @default the service's own encryption
    */
   readonly kmsKeyArn?: string;
+  /**
+   * The provider of another region (Route53's query logs are in us-east-1).
+   * @default the stack's provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
@@ -54,6 +60,7 @@ export class LogGroup extends Construct {
       name: props.name,
       retentionInDays: retentionDays,
       kmsKeyId: props.kmsKeyArn,
+      provider: props.provider,
     });
     this.name = this.logGroup.name;
     this.arn = this.logGroup.arn;

@@ -35,9 +35,8 @@ export class ZoneQueryLogging extends Construct {
       name: `${QUERY_LOG_GROUP_PREFIX}${props.zone.zoneName}`,
       retentionDays: props.retentionDays ?? DEFAULT_RETENTION_DAYS,
       kmsKeyArn: delivery.kmsKeyArn,
+      provider: delivery.provider,
     });
-    // LogGroup has no provider of its own to take: the one resource it makes goes to us-east-1 here.
-    this.logGroup.logGroup.provider = delivery.provider;
     // Route53 checks at creation that it may write to the log group: the policy must exist first.
     this.queryLog = new Route53QueryLog(this, MAIN_RESOURCE_ID, {
       zoneId: props.zone.zoneId,
