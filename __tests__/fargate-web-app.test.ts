@@ -34,10 +34,12 @@ describe("FargateWebApp defaults", () => {
       aws_internet_gateway: 1,
       aws_nat_gateway: 2,
       aws_ecs_cluster: 1,
-      aws_cloudwatch_log_group: 2,
+      // the service's and the stopped tasks', and production's flow logs, DNS query logs and WAF log
+      aws_cloudwatch_log_group: 5,
       aws_ssm_parameter: 1,
-      aws_iam_role: 2,
-      aws_iam_role_policy: 1,
+      // the task's two, and the flow logs' delivery role
+      aws_iam_role: 3,
+      aws_iam_role_policy: 2,
       aws_ecs_task_definition: 1,
       aws_lb: 1,
       aws_lb_target_group: 1,
@@ -56,7 +58,7 @@ describe("FargateWebApp defaults", () => {
   test("names Terraform resources after what they are", () => {
     expect(Object.keys(resourcesOf(json, "aws_ecs_service"))).toEqual(["hello_service"]);
     expect(Object.keys(resourcesOf(json, "aws_lb"))).toEqual(["hello_load_balancer"]);
-    expect(Object.keys(resourcesOf(json, "aws_iam_role")).sort()).toEqual(["hello_task_execution_role", "hello_task_role"]);
+    expect(Object.keys(resourcesOf(json, "aws_iam_role")).sort()).toEqual(["hello_network_flow_logs_role", "hello_task_execution_role", "hello_task_role"]);
     expect(Object.keys(resourcesOf(json, "aws_ssm_parameter"))).toEqual(["hello_secret_password"]);
   });
 
@@ -122,7 +124,9 @@ describe("FargateWebApp defaults", () => {
 
   test("outputs what an operator needs", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      "hello_access_logs_bucket",
       "hello_cluster_name",
+      "hello_dnssec_ds_records",
       "hello_load_balancer_dns_name",
       "hello_log_group_name",
       "hello_name_servers",

@@ -47,6 +47,7 @@ describe("reading cdktf's ${jsonencode(...)} back", () => {
         image: "public.ecr.aws/nginx/nginx:1.27-alpine",
         linuxParameters: { initProcessEnabled: true },
         essential: true,
+        readonlyRootFilesystem: true,
         portMappings: [{ protocol: "tcp", containerPort: 80, name: "http", appProtocol: "http", hostPort: 80 }],
         environment: [{ name: "USER", value: "hello" }],
         secrets: [{ name: "PASSWORD", valueFrom: "${aws_ssm_parameter.hello_secret_password.arn}" }],

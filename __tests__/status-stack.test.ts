@@ -84,6 +84,8 @@ describe("the article's app as one stack, as cdktf synth writes it", () => {
     });
     expect(taskDefinition?.executionRole?.grants).toEqual([
       { actions: ["ssm:GetParameters"], resources: ["parameter /hello/PASSWORD"] },
+      // production: the parameter is encrypted with the environment's key
+      { actions: ["kms:Decrypt"], resources: ["${aws_kms_key.hello_encryption_key.arn}"] },
       { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: ["${aws_cloudwatch_log_group.hello_logs.arn}:*"] },
     ]);
   });

@@ -51,12 +51,16 @@ const NETWORK = Network.fromExisting({
 });
 const CLUSTER = Cluster.fromExisting({ clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT}:cluster/main`, clusterName: "main" });
 
-/** The article's app, as main.ts declares it. */
+/**
+ * The article's app, as main.ts declares it, in development: its new parameters keep AWS's aws/ssm key, as the
+ * article's did (production's environment key is in test (1b)).
+ */
 const APP: FargateWebAppProps = {
   name: "hello",
   image: "public.ecr.aws/nginx/nginx:1.27-alpine",
   port: 80,
   domain: "hello.example.com",
+  stage: "development",
 };
 const APP_CONTAINER = "[test/hello/task/container]";
 
@@ -147,6 +151,23 @@ describe("the article's mistake: a secret the execution role cannot read", () =>
     // The existing role is used as it is: the task starts with it, and no execution role is created.
     expect(onlyResource(json, "aws_ecs_task_definition").execution_role_arn).toBe(LEGACY_ROLE);
     expect(Object.values(resourcesOf(json, "aws_iam_role")).map((role: any) => role.name)).toEqual(["hello-task"]);
+  });
+
+  test("(1b) in production the new secret is encrypted with the environment's key: the error names that key by what it is; grantSecretRead fixes it", () => {
+    const props = { executionRoleArn: LEGACY_ROLE, secrets: { PASSWORD: {} }, stage: "production" as const };
+    expect(appErrors(props)).toEqual([
+      unreadable("PASSWORD", "/hello/PASSWORD", "ssm:GetParameters on parameter /hello/PASSWORD and kms:Decrypt on the KMS key this stack creates for it"),
+    ]);
+    const grant = (app: FargateWebApp) => app.taskDefinition.executionRole.grantSecretRead(app.secrets.PASSWORD);
+    expect(appErrors(props, grant)).toEqual([]);
+    const json = synthesize((stack) => grant(new FargateWebApp(stack, "hello", { ...APP, ...props })));
+    const legacyPolicy = Object.values(resourcesOf(json, "aws_iam_role_policy")).find((policy: any) => policy.role === "legacy-ecs-execution");
+    expect(policyStatements(legacyPolicy)).toContainEqual({
+      Sid: "DecryptSecretParameters",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: ["${aws_kms_key.hello_encryption_key.arn}"],
+    });
   });
 
   test("(2) a KMS-encrypted parameter on an existing role granted only ssm:GetParameters: kms:Decrypt and the key are named; grantSecretRead fixes it", () => {

@@ -61,7 +61,10 @@ describe("a worker without a port: worker on platform-prod", () => {
   });
 
   test("its task role is granted nothing, and its tasks are watched by the stopped-task record", () => {
-    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["platform_worker_task_execution_role_policy"]);
+    // the other policy is the environment's flow logs' delivery role's
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy")).filter((address) => address.startsWith("platform_worker"))).toEqual([
+      "platform_worker_task_execution_role_policy",
+    ]);
     const pattern = decodeJsonencode(onlyResource(json, "aws_cloudwatch_event_rule").event_pattern);
     expect(pattern.detail.group).toEqual(["service:platform-prod-worker"]);
   });

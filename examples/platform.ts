@@ -17,7 +17,7 @@ import {
 /**
  * One environment, many workloads, behind one load balancer:
  * - a storefront on two host names, with an OpenTelemetry collector sidecar started before it, autoscaled;
- * - an admin app on a path of the storefront's host, read-only root file system, ECS Exec for operators;
+ * - an admin app on a path of the storefront's host with ECS Exec for operators (so a writable root file system);
  * - an orders API the storefront calls through Service Connect, its database password from Secrets Manager;
  * - a worker on Fargate Spot that scales on its queue's backlog, with a shared EFS volume;
  * - a nightly report run by EventBridge Scheduler, and a migration run on demand with `npm run task`.
@@ -75,8 +75,8 @@ new WebService(environment, "admin", {
   hosts: ["shop.example.com"],
   paths: ["/admin/*"],
   desiredCount: 1,
-  readonlyRootFilesystem: true,
-  writablePaths: ["/var/cache/nginx", "/var/run"],
+  // ECS Exec's agent writes inside the container: the one service with a writable root file system.
+  readonlyRootFilesystem: false,
   enableExecuteCommand: true,
 });
 new WorkerService(environment, "worker", {

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { ExistingRoleProps, TaskRole } from "./task-role";
 import type { ISecret } from "./secret-parameter";
 
@@ -57,7 +58,8 @@ export class TaskExecutionRole extends TaskRole {
       if (!readable) missing.push(`ssm:GetParameters on parameter ${secret.parameterName}`);
     }
     if (secret.kmsKeyArn && !this.allows("kms:Decrypt", secret.kmsKeyArn)) {
-      missing.push(`kms:Decrypt on key ${secret.kmsKeyArn}`);
+      // A key this stack creates has no ARN before apply: name it by what it is.
+      missing.push(`kms:Decrypt on ${Token.isUnresolved(secret.kmsKeyArn) ? "the KMS key this stack creates for it" : `key ${secret.kmsKeyArn}`}`);
     }
     return missing;
   }
