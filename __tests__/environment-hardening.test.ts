@@ -76,8 +76,8 @@ describe("a production environment (the default stage)", () => {
   test("the VPC's default security group is taken over with no rule at all", () => {
     const group = onlyResource(json, "aws_default_security_group");
     expect(group.vpc_id).toBe("${aws_vpc.shop_network.id}");
-    expect(group.ingress).toBeUndefined();
-    expect(group.egress).toBeUndefined();
+    expect(group.ingress).toEqual([]);
+    expect(group.egress).toEqual([]);
   });
 
   test("the secret parameters are encrypted with the same key, which the execution role may decrypt with", () => {

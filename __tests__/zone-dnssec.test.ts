@@ -77,7 +77,7 @@ describe("a production environment's new zone: DNSSEC", () => {
     });
     expect(resourcesOf(json, "aws_route53_hosted_zone_dnssec")).toEqual({
       prod_zone_example_com_dnssec_signing: {
-        hosted_zone_id: "${aws_route53_key_signing_key.prod_zone_example_com_dnssec.hosted_zone_id}",
+        hosted_zone_id: "${aws_route53_zone.prod_zone_example_com.zone_id}",
         depends_on: ["aws_route53_key_signing_key.prod_zone_example_com_dnssec"],
       },
     });

@@ -382,8 +382,13 @@ export class Environment extends Construct {
   private newNetwork(options: EnvironmentProps["networkOptions"]): Network {
     const network = new Network(this, "network", { name: this.name, ...options });
     if (this.hardening.lockDefaultSecurityGroup) {
-      // With no rule blocks, Terraform takes every rule AWS put in the default group out of it.
-      new DefaultSecurityGroup(network, "default_security_group", { vpcId: network.vpcId, tags: { Name: `${this.name}-default-no-rules` } });
+      new DefaultSecurityGroup(network, "default_security_group", {
+        vpcId: network.vpcId,
+        // Empty lists, not absent blocks: a rule added later by hand is then taken out at the next apply.
+        ingress: [],
+        egress: [],
+        tags: { Name: `${this.name}-default-no-rules` },
+      });
     }
     if (this.hardening.flowLogs) {
       new FlowLogs(network, "flow_logs", { name: this.name, vpcId: network.vpcId, kmsKeyArn: this.logEncryptionKeyArn });

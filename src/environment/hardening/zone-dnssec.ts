@@ -79,7 +79,7 @@ export class ZoneDnssec extends Construct {
     });
     // Signing needs an active key-signing key, which the zone id alone does not wait for.
     this.signing = new Route53HostedZoneDnssec(this, "signing", {
-      hostedZoneId: this.keySigningKey.hostedZoneId,
+      hostedZoneId: props.zone.zoneId,
       dependsOn: [this.keySigningKey],
     });
     this.dsRecord = this.keySigningKey.dsRecord;
