@@ -80,12 +80,16 @@ describe("examples/lean.ts: lean-prod", () => {
 
   test(`its fixed monthly cost, counted from the plan with the review's list prices, is at most $${FIXED_COST_LIMIT}`, () => {
     const items = fixedItems(prod);
-    // What is fixed: the load balancer's hours and addresses, the tasks at their desired count and their addresses, the zone, the alarms.
+    // What is fixed: the load balancer's hours and addresses, the tasks at their desired count and their addresses, the zone, the alarms,
+    // and production's KMS keys (the environment's, the us-east-1 one of the DNS query logs, the zone's DNSSEC key).
     expect(items.map((item) => item.item).sort()).toEqual([
       "Application load balancer",
       "CloudWatch alarms (aws_ecs_service.lean_service)",
       "Fargate memory (ARM64, aws_ecs_service.lean_service)",
       "Fargate vCPU (ARM64, aws_ecs_service.lean_service)",
+      "KMS key (aws_kms_key.lean_dns_query_logs_key)",
+      "KMS key (aws_kms_key.lean_encryption_key)",
+      "KMS key (aws_kms_key.lean_zone_lean_example_com_dnssec_key)",
       "Public IPv4 addresses",
       "Public IPv4 addresses (aws_ecs_service.lean_service)",
       "Route53 hosted zones",
@@ -93,9 +97,19 @@ describe("examples/lean.ts: lean-prod", () => {
     expect(items.find((item) => item.item === "Fargate vCPU (ARM64, aws_ecs_service.lean_service)")!.detail).toMatch(/^2 tasks × 0\.25 vCPU × 730 h/);
     expect(items.find((item) => item.item === "Public IPv4 addresses")!.detail).toMatch(/^2 \(2 load balancer\)/);
     expect(fixedCost(prod)).toBeLessThanOrEqual(FIXED_COST_LIMIT);
-    // The usage-based lines left out are the assumed ones: LCUs and log ingestion.
+    // The usage-based lines left out are the assumed ones: LCUs, log ingestion, and production's flow, query and access logs.
     const usage = reviewPlan(prod.plan).cost.items.filter((item) => item.assumed).map((item) => item.item);
-    expect(usage.sort()).toEqual(["CloudWatch Logs ingestion", "CloudWatch Logs ingestion (aws_ecs_service.lean_service)", "Load balancer capacity units"]);
+    expect(usage.sort()).toEqual([
+      "CloudWatch Logs ingestion",
+      "CloudWatch Logs ingestion (aws_ecs_service.lean_service)",
+      "Load balancer capacity units",
+      "Route53 query logs (aws_route53_query_log.lean_zone_lean_example_com_query_log)",
+      "Route53 query logs storage (aws_cloudwatch_log_group.lean_zone_lean_example_com_query_log_log_group)",
+      "S3 access-log PUT requests (aws_s3_bucket.lean_load_balancer_access_logs)",
+      "S3 access-log storage (aws_s3_bucket.lean_load_balancer_access_logs)",
+      "VPC flow logs (aws_flow_log.lean_network_flow_logs)",
+      "VPC flow logs storage (aws_cloudwatch_log_group.lean_network_flow_logs_log_group)",
+    ]);
   });
 
   test("the example's header and README quote the review's figures", () => {

@@ -11,9 +11,13 @@ import { declareEnvironments, synthesizeApp, writeTerraformIgnore } from "../src
  * - the smallest Fargate size (0.25 vCPU, 512 MiB) on ARM64 (Graviton, 20 % less than X86_64): the nginx
  *   image is multi-arch. Check yours has an arm64 variant (`docker manifest inspect`), or remove
  *   `cpuArchitecture`;
- * - dev: one task, scaled to zero at night and at weekends (Paris time), shorter log retention.
+ * - no WAF in prod (`hardening: { webAcl: false }`): its $9 a month and $0.60 per million requests are the
+ *   one production measure it leaves off; the others (KMS keys, flow logs, access logs, DNSSEC, query logs)
+ *   stay, at a few dollars a month;
+ * - dev: one task, scaled to zero at night and at weekends (Paris time), shorter log retention, and
+ *   `stage: "development"` (none of the hardening that costs money).
  * The load balancer (its hours and two public addresses) is most of what is left: about $26 of
- * the fixed $48 a month (`npm run review` of the plan prints every line; __tests__/terraform-lean.test.ts checks it).
+ * the fixed $51 a month (`npm run review` of the plan prints every line; __tests__/terraform-lean.test.ts checks it).
  * Synthesize it with `node -r ./scripts/ts-require.js examples/lean.ts` (cdktf.json's app command with
  * main.ts replaced by this file). Replace the domains with ones you own before deploying.
  */
@@ -39,9 +43,11 @@ declareEnvironments(app, {
       desiredCount: 2,
       deletionProtection: true,
       logRetentionDays: 30,
+      hardening: { webAcl: false },
     },
     dev: {
       domain: "dev.lean.example.com",
+      stage: "development",
       autoScaling: {
         minTasks: 1,
         maxTasks: 1,
