@@ -8,4 +8,11 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
+  // The Terraform tier shares its plans within a run (__tests__/support/terraform.ts).
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
+  testSequencer: "<rootDir>/__tests__/support/slowest-first-sequencer.js",
+  // Jest's default, a core less than the machine has, is one worker on 2 cores: the second one keeps both
+  // cores busy while a file waits on Terraform or plans alone (the Terraform tier measured ~20% faster).
+  maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
 };

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
+import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
 import { runReview } from "../src/cli/review/cli";
 import { loadPrices } from "../src/cli/review/cost";
@@ -9,7 +10,7 @@ import { reviewPlan } from "../src/cli/review/review";
 jest.setTimeout(300_000);
 
 // A value no code path could produce: if it shows up in a review, the review leaked the secret.
-const SECRET = "canary-review-7d2f-correct-horse";
+const SECRET = DEFAULT_APP_SECRET;
 
 let outdir: string;
 let planned: PlannedStack;
@@ -58,8 +59,10 @@ function withReplacementAndDeletion(plan: any): any {
 
 beforeAll(async () => {
   outdir = runAppCommand({ TF_VAR_password: SECRET });
-  planned = await planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod" });
-  dev = await planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev" });
+  [planned, dev] = await Promise.all([
+    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod", validate: false }),
+    planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev", validate: false }),
+  ]);
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
 });

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from "fs";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
+import { PLATFORM_SECRET, canaryVars } from "./support/canaries";
 import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
 import { runReview } from "../src/cli/review/cli";
 import { loadPrices, runsPerMonth, splitTasks } from "../src/cli/review/cost";
@@ -14,7 +15,7 @@ jest.setTimeout(300_000);
  * and a backend (orders) without a load balancer, reached through Service Connect.
  */
 
-const SECRET = "canary-review-platform-3a9c-orders";
+const SECRET = PLATFORM_SECRET;
 const ADMIN_RULE = "aws_lb_listener_rule.platform_admin_listener_rule";
 const SHOP_RULE = "aws_lb_listener_rule.platform_shop_listener_rule";
 const ADMIN = "aws_ecs_service.platform_admin_service";
@@ -49,9 +50,9 @@ beforeAll(async () => {
   outdir = runAppCommand({}, "examples/platform.ts");
   // A canary value for every input variable the stack declares (its secret parameters' values).
   const stackDir = join(outdir, "stacks", "platform-prod");
-  const declared = Object.keys(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).variable ?? {});
-  expect(declared.length).toBeGreaterThan(0);
-  planned = await planStack(stackDir, { vars: Object.fromEntries(declared.map((name) => [name, `${SECRET}-${name}`])), name: "review-platform" });
+  const vars = canaryVars(stackDir, SECRET);
+  expect(Object.keys(vars).length).toBeGreaterThan(0);
+  planned = await planStack(stackDir, { vars, name: "review-platform", validate: false });
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
   const priority = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after.priority;

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   OVERRIDE_FILE,
+  PLAN_CACHE_ENV,
   PLAN_FILE,
   PlannedStack,
   cleanupPlannedStacks,
@@ -53,12 +54,13 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
   return stack;
 }
 
-const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) =>
-  planSynthesized(JSON.stringify(stack, null, 2), { name, vars });
+/** Plans without `terraform validate` unless asked: only the tests of validate itself read its output. */
+const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }, validate = false) =>
+  planSynthesized(JSON.stringify(stack, null, 2), { name, vars, validate });
 
 /** The error a plan is expected to fail with; the temp dir it names (kept for inspection) is removed. */
 async function planFailure(stack: any, name: string): Promise<Error> {
-  const error: Error = await plan(stack, name).then(
+  const error: Error = await plan(stack, name, undefined, true).then(
     () => new Error(`"${name}" planned, but it was expected to fail`),
     (thrown) => thrown,
   );
@@ -76,7 +78,7 @@ test("Terraform 1.11 or later is on PATH", () => {
 describe("a tiny stack planned offline", () => {
   let planned: PlannedStack;
   beforeAll(async () => {
-    planned = await plan(tinyStack(), "tiny");
+    planned = await plan(tinyStack(), "tiny", undefined, true);
   });
 
   test("validates and plans both resources", () => {
@@ -132,6 +134,22 @@ describe("a tiny stack planned offline", () => {
   });
 });
 
+test("within a run, the same stack with the same values is planned once: later plans get a copy; other values are planned anew", async () => {
+  expect(process.env[PLAN_CACHE_ENV]).toBeTruthy(); // jest's global setup made this run's cache
+  const first = await plan(tinyStack(), "reuse-first", undefined, true);
+  const second = await plan(tinyStack(), "reuse-second", undefined, true);
+  expect(second.fromCache).toBe(true);
+  expect(second.timings.plan).toBe(0);
+  expect(second.dir).not.toBe(first.dir);
+  expect(second.planJsonText).toBe(first.planJsonText);
+  expect(second.validateOutput).toContain("The configuration is valid");
+  expect(fs.readFileSync(path.join(second.dir, PLAN_FILE))).toEqual(fs.readFileSync(path.join(first.dir, PLAN_FILE)));
+  expect(whereTextAppears(second, CANARY)).toEqual([]);
+  const otherValue = await plan(tinyStack(), "reuse-other", { secret_value: "another-value" });
+  expect(otherValue.fromCache).toBe(false);
+  expect(otherValue.validateOutput).toBe("");
+});
+
 test("the leak check finds a value that IS stored: a sensitive but not ephemeral variable lands in the saved plan", async () => {
   const planned = await plan(tinyStack((stack) => (stack.variable.secret_value.ephemeral = false)), "control");
   // Not visible in the compressed plan file bytes: only in its inflated tfplan entry (and the JSON).
@@ -177,7 +195,7 @@ test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched
   try {
     fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(tinyStack()));
     fs.writeFileSync(path.join(stackDir, "terraform.tfstate"), "not state: must not be copied");
-    const planned = await planStack(stackDir, { vars: { secret_value: CANARY } });
+    const planned = await planStack(stackDir, { vars: { secret_value: CANARY }, validate: false });
     expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(fs.existsSync(path.join(planned.dir, "terraform.tfstate"))).toBe(false);
     expect(fs.readdirSync(stackDir).sort()).toEqual(["cdk.tf.json", "terraform.tfstate"]);

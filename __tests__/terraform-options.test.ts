@@ -134,7 +134,7 @@ beforeAll(async () => {
   for (let start = 0; start < names.length; start += 2) {
     await Promise.all(
       names.slice(start, start + 2).map(async (name) => {
-        planned[name] = await planSynthesized(variants[name](), { name });
+        planned[name] = await planSynthesized(variants[name](), { name, validate: false });
       }),
     );
   }

@@ -17,6 +17,13 @@
  * - `FARGATE_TF_PLUGIN_MIRROR` (a filesystem mirror dir, the parent of `registry.terraform.io`)
  *   makes hashicorp/aws install from that mirror; otherwise the normal registry installation runs.
  *   Either way the harness writes its own CLI config and passes it as TF_CLI_CONFIG_FILE.
+ * - Within one jest run, a plan is made once: `FARGATE_TF_PLAN_CACHE` (a fresh dir per run, from
+ *   __tests__/support/global-setup.js) holds each plan's products (plan file, its JSON, Terraform's output),
+ *   keyed by the content of every file planned (configuration, override, lock file, prior state), the
+ *   variable values, the plan options, and the shared init dir (which stands for the Terraform version, CLI
+ *   config, mirror and providers). A second plan of the same key, in any file or worker, copies them into its
+ *   own fresh dir instead of running Terraform; while the first is still planning, it waits on its lock.
+ *   Failed plans are not cached. Without the variable (a script, another runner) every plan runs.
  * - A plan may start from a given state (`priorState`, written as the plan dir's local state file) and
  *   skip the refresh (`refresh: false`, which would call AWS): how an upgrade is planned offline, see
  *   prior-state.ts. `providerSchemas()` reads the provider schemas in the shared init dir.
@@ -46,7 +53,10 @@ export interface PlanOptions {
   priorState?: object | string;
   /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
   refresh?: boolean;
-  /** false: skip `terraform validate` (validateOutput is then ""), to save its seconds on a config already validated. */
+  /**
+   * false: skip `terraform validate` (validateOutput is then ""). `plan` validates the configuration too
+   * (an invalid one fails at plan), so only a test that reads validateOutput needs it.
+   */
   validate?: boolean;
 }
 
@@ -61,11 +71,15 @@ export interface PlannedStack {
   validateOutput: string;
   /** What `terraform plan` printed (stdout and stderr). */
   planOutput: string;
-  /** Milliseconds spent: `init` is 0 when the shared init dir was already there. */
+  /** Milliseconds spent: `init` is 0 when the shared init dir was already there; `plan` and `show` are 0 when fromCache. */
   timings: { init: number; validate: number; plan: number; show: number };
+  /** true: this run had already planned the same configuration with the same options; its products were copied here. */
+  fromCache: boolean;
 }
 
 export const MIRROR_ENV = "FARGATE_TF_PLUGIN_MIRROR";
+/** The dir of this run's plan cache (set by jest's global setup); unset: every plan runs Terraform. */
+export const PLAN_CACHE_ENV = "FARGATE_TF_PLAN_CACHE";
 export const OVERRIDE_FILE = "zz_offline_override.tf.json";
 export const PLAN_FILE = "plan.tfplan";
 const LOCAL_STATE = "terraform.tfstate";
@@ -385,42 +399,134 @@ async function validateAndPlan(
   const env = terraformEnv(cliConfigFile);
   const planEnv = { ...env };
   for (const [name, value] of Object.entries(vars)) planEnv[`TF_VAR_${name}`] = value;
+  const terraform = (args: string[], environment = env) => runTerraform(args, dir, environment, { label, secrets });
 
   const timings = { init: initMs, validate: 0, plan: 0, show: 0 };
-  let started = Date.now();
-  const validate =
-    options.validate === false
-      ? { stdout: "", stderr: "" }
-      : await runTerraform(["validate", "-no-color"], dir, env, { label, secrets });
-  timings.validate = Date.now() - started;
-  started = Date.now();
-  const planArgs = ["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`];
-  if (options.refresh === false) planArgs.push("-refresh=false");
-  const plan = await runTerraform(planArgs, dir, planEnv, {
-    label,
-    secrets,
-  });
-  timings.plan = Date.now() - started;
-  started = Date.now();
-  const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], dir, env, { label, secrets });
-  timings.show = Date.now() - started;
+  const validate = async () => {
+    const started = Date.now();
+    const { stdout, stderr } = await terraform(["validate", "-no-color"]);
+    timings.validate = Date.now() - started;
+    return stdout + stderr;
+  };
+  const plan = async (): Promise<PlanProducts> => {
+    // Before the plan: an invalid configuration fails with validate's message.
+    const validateOutput = options.validate === false ? undefined : await validate();
+    let started = Date.now();
+    const planArgs = ["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`];
+    if (options.refresh === false) planArgs.push("-refresh=false");
+    const planned = await terraform(planArgs, planEnv);
+    timings.plan = Date.now() - started;
+    started = Date.now();
+    const show = await terraform(["show", "-json", "-no-color", PLAN_FILE]);
+    timings.show = Date.now() - started;
+    return { planJsonText: show.stdout, planOutput: planned.stdout + planned.stderr, validateOutput };
+  };
+
+  const cacheRoot = process.env[PLAN_CACHE_ENV];
+  const { products, fromCache } = cacheRoot
+    ? await planThroughCache(path.join(cacheRoot, planKey(dir, init.dir, vars, options)), dir, plan)
+    : { products: await plan(), fromCache: false };
+  let validateOutput = "";
+  if (options.validate !== false) validateOutput = products.validateOutput ?? (await validate());
 
   let parsed: any;
   try {
-    parsed = JSON.parse(show.stdout);
+    parsed = JSON.parse(products.planJsonText);
   } catch (error) {
-    throw new Error(`${label}: terraform show -json printed no JSON (${(error as Error).message}): ${trimOutput(show.stdout)}`);
+    throw new Error(`${label}: terraform show -json printed no JSON (${(error as Error).message}): ${trimOutput(products.planJsonText)}`);
   }
   if (parsed.errored) throw new Error(`${label}: the saved plan is marked errored (in ${dir})`);
   plannedDirs.add(dir);
   return {
     dir,
     plan: parsed,
-    planJsonText: show.stdout,
-    validateOutput: validate.stdout + validate.stderr,
-    planOutput: plan.stdout + plan.stderr,
+    planJsonText: products.planJsonText,
+    validateOutput,
+    planOutput: products.planOutput,
     timings,
+    fromCache,
   };
+}
+
+/** What a plan leaves besides the files Terraform writes in its dir; validateOutput is undefined when validate did not run. */
+interface PlanProducts {
+  planJsonText: string;
+  planOutput: string;
+  validateOutput?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan cache
+// ---------------------------------------------------------------------------------------------
+
+const CACHE_FILES = "files";
+const CACHE_PRODUCTS = "products.json";
+
+/**
+ * Everything that decides a plan, hashed: each file of the plan dir as it is before Terraform runs
+ * (configuration, override, lock file, prior state; not .terraform, which is the same for every plan
+ * of one init dir), the init dir, the variable values and the plan options. The validate option is not
+ * in it: a plan made without validate serves a request for it, which then runs validate alone.
+ */
+function planKey(dir: string, initDir: string, vars: Record<string, string>, options: PlanOptions): string {
+  const hash = crypto.createHash("sha256");
+  hash.update(JSON.stringify([HARNESS_VERSION, initDir, sortKeys(vars), options.refresh !== false]));
+  for (const file of filesUnder(dir)) {
+    hash.update(`\0${file}\0`);
+    hash.update(fs.readFileSync(path.join(dir, file)));
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+/**
+ * The products of `plan` run in `dir`, or of the same plan made earlier in this run (its files copied into
+ * `dir`). The first to plan a key holds its lock until it has published the files Terraform wrote and
+ * what it printed, by an atomic rename; the others wait for it rather than plan twice.
+ */
+async function planThroughCache(
+  entry: string,
+  dir: string,
+  plan: () => Promise<PlanProducts>,
+): Promise<{ products: PlanProducts; fromCache: boolean }> {
+  const reuse = () => {
+    const text = readIfExists(path.join(entry, CACHE_PRODUCTS));
+    if (text === undefined) return undefined;
+    fs.cpSync(path.join(entry, CACHE_FILES), dir, { recursive: true });
+    return { products: JSON.parse(text) as PlanProducts, fromCache: true };
+  };
+  const cached = reuse();
+  if (cached) return cached;
+  fs.mkdirSync(path.dirname(entry), { recursive: true });
+  return withLock(`${entry}.lock`, "plan cache", async () => {
+    const cachedMeanwhile = reuse();
+    if (cachedMeanwhile) return cachedMeanwhile;
+    const before = new Set(filesUnder(dir));
+    const products = await plan();
+    const staging = `${entry}.staging-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+    try {
+      for (const file of filesUnder(dir).filter((file) => !before.has(file))) {
+        fs.mkdirSync(path.dirname(path.join(staging, CACHE_FILES, file)), { recursive: true });
+        fs.copyFileSync(path.join(dir, file), path.join(staging, CACHE_FILES, file));
+      }
+      fs.mkdirSync(path.join(staging, CACHE_FILES), { recursive: true });
+      fs.writeFileSync(path.join(staging, CACHE_PRODUCTS), JSON.stringify(products));
+      fs.renameSync(staging, entry);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    return { products, fromCache: false };
+  });
+}
+
+/** The files under a plan dir (paths relative to it, sorted), .terraform aside. */
+function filesUnder(dir: string, relative = ""): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+    const file = path.join(relative, entry.name);
+    if (entry.isDirectory() && file !== ".terraform") found.push(...filesUnder(dir, file));
+    else if (entry.isFile()) found.push(file);
+  }
+  return found.sort();
 }
 
 interface StackConfig {
@@ -513,7 +619,7 @@ function sharedInit(requiredProviders: Record<string, any>, cliConfigFile: strin
 async function initSharedDir(key: string, requiredProviders: Record<string, any>, cliConfigFile: string) {
   const dir = path.join(SHARED_ROOT, `init-${key}`);
   if (isInitialized(dir)) return { dir, ms: 0 };
-  return withLock(`${dir}.lock`, async () => {
+  return withLock(`${dir}.lock`, "shared terraform init", async () => {
     if (isInitialized(dir)) return { dir, ms: 0 };
     const started = Date.now();
     const staging = `${dir}.staging-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
@@ -573,7 +679,7 @@ function mirrorFingerprint(): string[] {
   return found.sort();
 }
 
-async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+async function withLock<T>(lockDir: string, what: string, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -588,7 +694,7 @@ async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> 
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for the shared terraform init lock ${lockDir}; remove it if no test run uses it`);
+      throw new Error(`timed out waiting for the ${what} lock ${lockDir}; remove it if no test run uses it`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
