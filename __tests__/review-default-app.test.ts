@@ -76,7 +76,7 @@ describe("review of the default app's real prod plan", () => {
   test("text: the summary first, then every section", () => {
     const summary = text.split("\n").slice(2, 8);
     expect(summary.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(["Changes", "Exposure", "IAM", "Secrets", "Cost", "Policy"]);
-    expect(summary[0]).toContain("53 to add, 0 to change, 0 to replace, 0 to destroy");
+    expect(summary[0]).toContain("79 to add, 0 to change, 0 to replace, 0 to destroy");
     expect(summary[1]).toContain("listeners on 80, 443; 1 listener rule;");
     expect(summary[4]).toMatch(/about \$\d+\.\d{2} a month: \$\d+\.\d{2} for 1 service, \$\d+\.\d{2} shared \(eu-west-1 prices/);
     expect(summary[5]).toContain("no violations");
@@ -88,8 +88,8 @@ describe("review of the default app's real prod plan", () => {
   });
 
   test("changes: counts by group, creations counted by type", () => {
-    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}53 {7}0 {8}0 {8}0\n/);
-    expect(text).toContain("+ 53 new: aws_acm_certificate, aws_acm_certificate_validation,");
+    expect(text).toMatch(/ {2}group {2}add {2}change {2}replace {2}destroy\n {2}hello {3}79 {7}0 {8}0 {8}0\n/);
+    expect(text).toContain("+ 79 new: aws_acm_certificate, aws_acm_certificate_validation,");
     expect(text).toContain("aws_lb_listener ×2, aws_lb_listener_rule, aws_lb_target_group,");
     expect(text).toContain("aws_vpc_security_group_ingress_rule ×5");
   });
@@ -160,6 +160,7 @@ describe("review of the default app's real prod plan", () => {
   test("cost: each line, the total the price table gives, the assumptions and what is not estimated", () => {
     const prices = loadPrices();
     const p = prices.regions["eu-west-1"];
+    const usEast1 = prices.regions["us-east-1"];
     const a = prices.assumptions;
     const hours = a.hoursPerMonth;
     const expected =
@@ -171,8 +172,17 @@ describe("review of the default app's real prod plan", () => {
       2 * hours * p.natGateway.hour +
       2 * a.natGatewayGbPerMonth * p.natGateway.gb +
       p.route53ZoneMonth +
-      2 * a.logGroupGbPerMonth * p.logsIngestGb +
-      2 * p.alarmMonth;
+      // the service's, the stopped tasks' and the WAF's log groups
+      3 * a.logGroupGbPerMonth * p.logsIngestGb +
+      2 * p.alarmMonth +
+      // production's hardening: the web ACL (4 rules) and its requests, three KMS keys, the flow logs kept 90 days,
+      // the zone's query logs kept 365 days at us-east-1's prices, the access logs kept 90 days then 7 as noncurrent versions
+      p.waf.webAclMonth + 4 * p.waf.ruleMonth + (a.albRequestsPerMonth / 1e6) * p.waf.millionRequests +
+      3 * p.kmsKeyMonth +
+      a.flowLogGbPerMonth * p.vendedLogsIngestGb + ((a.flowLogGbPerMonth * 90) / (hours / 24)) * p.logsStorageGbMonth +
+      a.queryLogGbPerMonth * usEast1.vendedLogsIngestGb + ((a.queryLogGbPerMonth * 365) / (hours / 24)) * usEast1.logsStorageGbMonth +
+      ((a.accessLogGbPerMonth * (90 + 7)) / (hours / 24)) * p.s3.standardGbMonth +
+      ((2 * 12 * hours) / 1000) * p.s3.putThousand;
     expect(text).toContain(`5. Estimated monthly cost (eu-west-1 prices as of ${prices.asOf}, USD)`);
     expect(text).toMatch(new RegExp(`\\n {2}Total +\\$${expected.toFixed(2).replace(".", "\\.")}\\n`));
     expect(text).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +2 tasks × 0\.5 vCPU × 730 h × \$0\.04048 +\$29\.55/);
@@ -182,7 +192,8 @@ describe("review of the default app's real prod plan", () => {
     // The service's own log group and its two alarms (on its target group) are its lines; the stopped-task log group is shared.
     expect(text).toMatch(/CloudWatch Logs ingestion \(aws_ecs_service\.hello_service\) +1 log group × 1 GB × \$0\.57/);
     expect(text).toMatch(/CloudWatch alarms \(aws_ecs_service\.hello_service\) +2 × \$0\.10/);
-    expect(text).toMatch(/\n {2}CloudWatch Logs ingestion +1 log group × 1 GB × \$0\.57/);
+    // shared: the stopped tasks' and the WAF's
+    expect(text).toMatch(/\n {2}CloudWatch Logs ingestion +2 log groups × 1 GB × \$0\.57/);
     const prose = text.replace(/\s+/g, " "); // the assumptions are wrapped
     expect(prose).toContain(
       "Assumptions: 730 hours a month, everything running all month; 1 LCU per load balancer on average; 10 GB a month through each NAT gateway; 1 GB a month ingested into each log group",
@@ -223,12 +234,12 @@ describe("review of the default app's real prod plan", () => {
   });
 
   test("markdown: headings, tables, the resource list folded, the mapping and the total", () => {
-    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*53 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
+    expect(markdown).toMatch(/^## Terraform plan review: `review-\w+\.json`\n\n\*\*79 to add\*\*, 0 to change, 0 to replace, 0 to destroy · about \*\*\$\d+\.\d{2}\/month\*\* · ✅ no policy violations\n/);
     for (const heading of ["### 1. Changes", "### 2. Internet exposure", "### 3. IAM", "### 4. Secrets", "### 5. Estimated monthly cost: about $"]) {
       expect(markdown).toContain(`\n${heading}`);
     }
-    expect(markdown).toContain("| `hello` | 53 | 0 | 0 | 0 |");
-    expect(markdown).toContain("<details>\n<summary>All 53 changed resources</summary>\n\n|  | resource |");
+    expect(markdown).toContain("| `hello` | 79 | 0 | 0 | 0 |");
+    expect(markdown).toContain("<details>\n<summary>All 79 changed resources</summary>\n\n|  | resource |");
     expect(markdown).toContain("| `aws_lb.hello_load_balancer` | 80 | HTTP | redirect to HTTPS:443 (HTTP_301) |  |");
     expect(markdown).toContain("| ✅ | **tcp 443** | `0.0.0.0/0` | `aws_vpc_security_group_ingress_rule.hello_load_balancer_ingress_443_ipv4` |");
     expect(markdown).toContain(
@@ -256,10 +267,10 @@ describe("review of the default app's real prod plan", () => {
     const edited = JSON.stringify(withReplacementAndDeletion(planned.plan));
     const lenient = review(edited);
     expect(lenient.code).toBe(0);
-    expect(lenient.stdout).toContain("51 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone_hello_example_com, REPLACES aws_lb.hello_load_balancer");
+    expect(lenient.stdout).toContain("77 to add, 0 to change, 1 to replace, 1 to destroy — DESTROYS aws_route53_zone.hello_zone_hello_example_com, REPLACES aws_lb.hello_load_balancer");
     expect(lenient.stdout).toMatch(/!! REPLACE {2}aws_lb\.hello_load_balancer\n +why: an argument that cannot be updated in place changed\n +forced by: name/);
     expect(lenient.stdout).toMatch(/!! DESTROY {2}aws_route53_zone\.hello_zone_hello_example_com\n +why: its block was removed from the configuration/);
-    expect(lenient.stdout).toMatch(/ {2}hello {3}51 {7}0 {8}1 {8}1\n/);
+    expect(lenient.stdout).toMatch(/ {2}hello {3}77 {7}0 {8}1 {8}1\n/);
     expect(lenient.stdout).not.toContain("Route53 hosted zones");
     const strict = review(edited, "--strict");
     expect(strict.code).toBe(1);
@@ -270,14 +281,14 @@ describe("review of the default app's real prod plan", () => {
       "> ⚠️ **REPLACE** `aws_lb.hello_load_balancer` — why: an argument that cannot be updated in place changed; forced by `name`; deleted before its replacement is created",
     );
     expect(markdownStrict.stdout).toContain("> ⚠️ **DESTROY** `aws_route53_zone.hello_zone_hello_example_com`");
-    expect(markdownStrict.stdout).toContain("| `hello` | 51 | 0 | **1** | **1** |");
+    expect(markdownStrict.stdout).toContain("| `hello` | 77 | 0 | **1** | **1** |");
   });
 });
 
 describe("review of the default app's real dev plan", () => {
-  test("the smaller environment: 51 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
+  test("the smaller environment: 52 resources, one task of 0.25 vCPU, one NAT gateway, and no violation", () => {
     const devText = review(dev.planJsonText).stdout;
-    expect(devText).toMatch(/Changes +51 to add, 0 to change, 0 to replace, 0 to destroy/);
+    expect(devText).toMatch(/Changes +52 to add, 0 to change, 0 to replace, 0 to destroy/);
     expect(devText).toMatch(/Fargate vCPU \(X86_64, aws_ecs_service\.hello_service\) +1 tasks? × 0\.25 vCPU × 730 h/);
     expect(devText).toMatch(/NAT gateway hours +1 × 730 h/);
     expect(devText).toMatch(/\/hello-dev\/PASSWORD → hello-dev\.PASSWORD/);

@@ -3,6 +3,7 @@ import { join } from "path";
 import { runAppCommand } from "./support/app-command";
 import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { decodeJsonencode } from "./support/synth";
+import { rulesApplied, scannerFindings } from "./support/scanner-rules";
 import {
   PlannedStack,
   cleanupPlannedStacks,
@@ -54,7 +55,8 @@ describe("the default app's prod environment, planned offline by Terraform with 
     expect(planned.validateOutput).toContain("The configuration is valid");
     const actions = new Set(plan.resource_changes.map((change: any) => change.change.actions.join(",")));
     expect([...actions]).toEqual(["create"]);
-    expect(plan.resource_changes).toHaveLength(53);
+    // 53 before the hardening; its 26 are asserted in "what a security reviewer's scanner finds" below
+    expect(plan.resource_changes).toHaveLength(79);
   });
 
   test("the S3 gateway endpoint (free) is on both private route tables", () => {
@@ -106,12 +108,13 @@ describe("the default app's prod environment, planned offline by Terraform with 
     expect(plan.variables?.password).toBeUndefined(); // ephemeral: not even recorded as a plan input
   });
 
-  test("IAM: the execution role reads exactly the parameter's ARN; the task role is another role", () => {
+  test("IAM: the execution role reads exactly the parameter's ARN and decrypts with exactly its key; the task role is another role", () => {
     expect(values("aws_iam_role.hello_task_execution_role").name).toBe("hello-prod-execution");
     expect(values("aws_iam_role.hello_task_role").name).toBe("hello-prod-task");
     const policy = decodeJsonencode(expression("aws_iam_role_policy.hello_task_execution_role_policy", "policy").constant_value);
     expect(policy.Statement).toEqual([
       { Sid: "ReadSecretParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ["${aws_ssm_parameter.hello_secret_password.arn}"] },
+      { Sid: "DecryptSecretParameters", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["${aws_kms_key.hello_encryption_key.arn}"] },
       { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: ["${aws_cloudwatch_log_group.hello_logs.arn}:*"] },
     ]);
     expect(expression("aws_ecs_task_definition.hello_task", "execution_role_arn").references).toContain("aws_iam_role.hello_task_execution_role");
@@ -278,6 +281,7 @@ describe("the default app's prod environment, planned offline by Terraform with 
 
   test("outputs: URL, load balancer, cluster, service, log group, name servers, secret parameter names", () => {
     expect(Object.keys(plan.output_changes).sort()).toEqual([
+      "hello_access_logs_bucket",
       "hello_cluster_name",
       "hello_dnssec_ds_records",
       "hello_load_balancer_dns_name",
@@ -301,7 +305,8 @@ describe("the default app's dev environment: the same app, smaller and cheaper",
   const devValues = (address: string) => plannedResource(dev.plan, address).values;
 
   test("plans its own stack, named and tagged dev", () => {
-    expect(dev.plan.resource_changes).toHaveLength(51);
+    // 51, and the default security group without rules (free, so in dev too)
+    expect(dev.plan.resource_changes).toHaveLength(52);
     expect(devValues("aws_ecs_service.hello_service").name).toBe("hello-dev");
     expect(devValues("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "dev", Stack: "hello-dev" });
     expect(values("aws_ecs_cluster.hello_cluster").tags_all).toMatchObject({ Environment: "prod", Stack: "hello-prod" });
@@ -322,5 +327,30 @@ describe("the default app's dev environment: the same app, smaller and cheaper",
     expect(configurationResource(dev.plan, "aws_ssm_parameter.hello_secret_password").expressions.value_wo.references).toEqual([
       "var.password",
     ]);
+  });
+});
+
+describe("what a security reviewer's scanner finds in the plans (README \"Hardening\")", () => {
+  const synthesized = (stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+  /** Each rule's findings, as `rule address` lines. */
+  const findings = (planned: PlannedStack, stack: string) =>
+    scannerFindings(planned.plan, synthesized(stack)).map(({ rule, address }) => `${rule} ${address}`);
+
+  test("prod fails no rule but the documented exceptions: port 80 (the redirect), retention under a year, open egress, and the access-log bucket's four", () => {
+    expect(rulesApplied(plan)).toEqual(expect.arrayContaining(["CKV_AWS_91", "CKV2_AWS_28", "CKV2_AWS_11", "CKV2_AWS_12", "CKV_AWS_158", "CKV_AWS_336", "CKV2_AWS_38", "CKV2_AWS_39"]));
+    const unexplained = findings(planned, "hello-prod").filter(
+      (finding) =>
+        !/^CKV_AWS_260 aws_vpc_security_group_ingress_rule\.hello_load_balancer_ingress_80_ipv[46]$/.test(finding) &&
+        !/^CKV_AWS_338 aws_cloudwatch_log_group\./.test(finding) &&
+        finding !== "CKV_AWS_382 aws_vpc_security_group_egress_rule.hello_service_egress_all" &&
+        !/^(CKV_AWS_145|CKV_AWS_18|CKV_AWS_144|CKV2_AWS_62) aws_s3_bucket\.hello_load_balancer_access_logs$/.test(finding),
+    );
+    expect(unexplained).toEqual([]);
+  });
+
+  test("dev leaves off what costs money, and keeps the free measures", () => {
+    const rules = new Set(findings(dev, "hello-dev").map((finding) => finding.split(" ")[0]));
+    for (const off of ["CKV_AWS_91", "CKV2_AWS_28", "CKV2_AWS_11", "CKV_AWS_158", "CKV2_AWS_38", "CKV2_AWS_39", "CKV_AWS_150"]) expect(rules).toContain(off);
+    for (const kept of ["CKV2_AWS_12", "CKV_AWS_336", "CKV_AWS_131", "CKV_AWS_103", "CKV_AWS_333"]) expect(rules).not.toContain(kept);
   });
 });

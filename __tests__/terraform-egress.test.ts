@@ -34,6 +34,7 @@ function defaultAppProd(networkOptions: Omit<NetworkProps, "name">): string {
       port: 80,
       environment: { USER: "hello" },
       secrets: { PASSWORD: {} },
+      writablePaths: ["/var/cache/nginx", "/var/run"],
     },
     environments: {
       prod: {

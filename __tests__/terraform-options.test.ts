@@ -50,6 +50,9 @@ export const PLANNED_BY: Record<string, string> = {
   "WebService.calls": "environment (a backend calling a backend); terraform-platform",
   "WebService.alarms": "environment-certificate (false)",
   "BackendService": "environment; terraform-platform",
+  "Environment.stage": "terraform-default-app: prod (production), dev (development); environment (development)",
+  "Environment.hardening": "terraform-load-balancer-hardening (accessLogs, webAcl); terraform-dns-hardening (dnssec, dnsQueryLogging); terraform-default-app: prod (every measure)",
+  "Environment.taskEgress": "environment (https-and-dns: HTTPS, DNS, and each call to a backend)",
 };
 
 const IMAGE = "public.ecr.aws/nginx/nginx:1.27-alpine";
@@ -95,6 +98,8 @@ function environment(): string {
   const env = new Environment(stack, "env", {
     name: "shop",
     zones: ["example.com", HostedZone.fromExisting({ zoneId: "Z0EXISTINGORG", zoneName: "example.org" })],
+    stage: "development",
+    taskEgress: "https-and-dns",
   });
   const stock = new BackendService(env, "stock", { image: IMAGE, port: 9000 });
   const orders = new BackendService(env, "orders", { image: IMAGE, port: 8080, calls: [stock] });
@@ -204,6 +209,19 @@ describe("every option that changes resources plans on a first deployment", () =
       "aws_vpc_security_group_ingress_rule.env_orders_calls_stock",
       "aws_vpc_security_group_ingress_rule.env_web_calls_orders",
     ]);
+    // taskEgress "https-and-dns": each service's tasks call out on HTTPS and DNS, and on the port of each backend they call
+    const egress = resourcesOfType(plan, "aws_vpc_security_group_egress_rule").filter((rule) => !rule.address.includes("load_balancer"));
+    expect(egress.filter((rule) => rule.address.endsWith("_egress_all"))).toEqual([]);
+    expect(egress.filter((rule) => rule.address.startsWith("aws_vpc_security_group_egress_rule.env_web_")).map((rule) => [rule.values.ip_protocol, rule.values.from_port, rule.values.cidr_ipv4 ?? rule.values.cidr_ipv6 ?? "group"]).sort()).toEqual([
+      ["tcp", 443, "0.0.0.0/0"],
+      ["tcp", 443, "::/0"],
+      ["tcp", 53, "10.0.0.0/16"],
+      ["tcp", 8080, "group"],
+      ["udp", 53, "10.0.0.0/16"],
+    ]);
+    expect(plannedResource(plan, "aws_vpc_security_group_egress_rule.env_web_calls_orders_egress").values).toMatchObject({ ip_protocol: "tcp", from_port: 8080, to_port: 8080 });
+    // development: none of the hardening that costs money
+    for (const type of ["aws_wafv2_web_acl", "aws_kms_key", "aws_flow_log", "aws_s3_bucket"]) expect(resourcesOfType(plan, type)).toEqual([]);
   });
 
   test("environment-certificate: the environment's certificate serves every host; a path-only service needs none", () => {
