@@ -20,3 +20,21 @@ export function reportInvalid(scope: IConstruct, problem: InvalidInput): void {
   const message = `${problem.field}${received}: ${problem.allowed}. Fix: ${problem.fix}`;
   scope.node.addValidation({ validate: () => [message] });
 }
+
+/**
+ * `value` if it is one of `choices`, or `fallback` when it is unset; anything else is reported (naming the
+ * choices) and replaced by `fallback`, so that what is built from it does not report it again.
+ */
+export function validChoice<T extends string>(
+  scope: IConstruct,
+  field: string,
+  value: T | undefined,
+  choices: readonly T[],
+  fallback: T,
+  fix: string,
+): T {
+  if (value === undefined) return fallback;
+  if (choices.includes(value)) return value;
+  reportInvalid(scope, { field, value, allowed: `one of ${choices.map((choice) => `"${choice}"`).join(", ")}`, fix });
+  return fallback;
+}

@@ -10,7 +10,7 @@ import { INetwork, Network, NetworkProps } from "./network";
 import { StoppedTaskEvents } from "./stopped-task-events";
 import { ListenerRoutes } from "./listener-routes";
 import { partitionOf, providerRegion, snakeCase } from "../app/naming";
-import { reportInvalid } from "../checks/validation";
+import { reportInvalid, validChoice } from "../checks/validation";
 import { rejectUnknownProps } from "../checks/unknown-props";
 import { TaskEgress, validTaskEgress } from "../task/task-security-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -157,7 +157,15 @@ export class Environment extends Construct {
     // An invalid name is reported once, here; the parts get a valid stand-in so they do not repeat it.
     this.name = RESOURCE_NAME.test(props.name) ? props.name : STAND_IN_NAME;
     this.checkExistingParts(props);
-    this.hardening = resolveHardening(this.validStage(props.stage), props.hardening);
+    const stage = validChoice(
+      this,
+      "stage",
+      props.stage,
+      STAGES,
+      "production",
+      'use "development" for an environment without the hardening that costs money, else leave it unset',
+    );
+    this.hardening = resolveHardening(stage, props.hardening);
     this.taskEgress = validTaskEgress(this, props.taskEgress);
     // The cluster first: its ARN tells the account that the network's hardening policies name.
     this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
@@ -394,17 +402,6 @@ export class Environment extends Construct {
       new FlowLogs(network, "flow_logs", { name: this.name, vpcId: network.vpcId, kmsKeyArn: this.logEncryptionKeyArn });
     }
     return network;
-  }
-
-  private validStage(stage: Stage | undefined): Stage {
-    if (stage === undefined || STAGES.includes(stage)) return stage ?? "production";
-    reportInvalid(this, {
-      field: "stage",
-      value: stage,
-      allowed: `one of ${STAGES.map((choice) => `"${choice}"`).join(", ")}`,
-      fix: 'use "development" for an environment without the hardening that costs money, else leave it unset',
-    });
-    return "production";
   }
 
   private newZone(zoneName: string): HostedZone {

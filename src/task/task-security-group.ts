@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { INetwork, Network } from "../environment/network";
-import { reportInvalid } from "../checks/validation";
+import { validChoice } from "../checks/validation";
 
 /**
  * What the tasks may call: `"all"` (any protocol, anywhere) or `"https-and-dns"` (TCP 443 anywhere, DNS in
@@ -58,12 +58,12 @@ export function taskSecurityGroup(scope: Construct, name: string, network: INetw
 
 /** `egress` if it is one of the choices; else reported on `scope`, and `"all"`, today's rule, in its place. */
 export function validTaskEgress(scope: Construct, egress: TaskEgress | undefined): TaskEgress {
-  if (egress === undefined || TASK_EGRESS_CHOICES.includes(egress)) return egress ?? "all";
-  reportInvalid(scope, {
-    field: "taskEgress",
-    value: egress,
-    allowed: `one of ${TASK_EGRESS_CHOICES.map((choice) => `"${choice}"`).join(", ")}`,
-    fix: 'use "https-and-dns" to let the tasks call HTTPS only, or leave it unset for all outbound traffic',
-  });
-  return "all";
+  return validChoice(
+    scope,
+    "taskEgress",
+    egress,
+    TASK_EGRESS_CHOICES,
+    "all",
+    'use "https-and-dns" to let the tasks call HTTPS only, or leave it unset for all outbound traffic',
+  );
 }
