@@ -3,7 +3,7 @@ import { Testing, TerraformOutput, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Cluster, FargateStack, FargateStackProps, LogGroup } from "../src";
 import { MAIN_RESOURCE_ID, fitName, providerRegion, snakeCase } from "../src/app/naming";
-import { TerraformJson, resourcesOf, synthesize } from "./support/synth";
+import { TerraformJson, resourcesOf, synthErrors, synthesize } from "./support/synth";
 
 function synthStack(id: string, props: FargateStackProps, build: (stack: FargateStack) => void = () => undefined) {
   const stack = new FargateStack(Testing.app(), id, props);
@@ -98,25 +98,43 @@ describe("FargateStack logical ids", () => {
     expect(synthesize(build)).toEqual(synthesize(build));
   });
 
-  test("two construct paths that map to one name stop synth with both paths named", () => {
-    expect(() =>
-      synthesize((stack) => {
+  // A LogGroup refers to its resource's name as it is built, which allocates the address: the clash is
+  // found while the app is still building, and reported by synth with the other errors, not thrown there.
+  test("two construct paths that map to one name stop synth with both paths named and the fix", () => {
+    expect(
+      synthErrors((stack) => {
         new LogGroup(new Construct(stack, "a_b"), "c", { name: "/ecs/one" });
         new LogGroup(new Construct(stack, "a"), "b_c", { name: "/ecs/two" });
       }),
-    ).toThrow(
-      'Constructs "test/a_b/c/Resource" and "test/a/b_c/Resource" both map to the Terraform name "a_b_c". ' +
-        "Rename one of them (their construct ids) so the names differ.",
-    );
+    ).toEqual([
+      '[test] Constructs "test/a_b/c/Resource" and "test/a/b_c/Resource" both map to the Terraform name "a_b_c" ' +
+        "(their ids joined with _ in snake case, without Resource and Default). " +
+        "Fix: rename one of them (a construct id on its path) so the names differ",
+    ]);
   });
 
-  test("ids that differ only in case or separators collide too", () => {
-    expect(() =>
-      synthesize((stack) => {
+  test("a clash of elements nothing refers to is found at synth too; paths without Default", () => {
+    expect(
+      synthErrors((stack) => {
+        new TerraformOutput(new Construct(stack, "Default"), "appUrl", { value: "one" });
+        new TerraformOutput(stack, "app-url", { value: "two" });
+      }),
+    ).toEqual([expect.stringMatching(/^\[test\] Constructs "test\/appUrl" and "test\/app-url" both map to the Terraform name "app_url" /)]);
+  });
+
+  test("ids that differ only in case or separators collide too; distinct names do not", () => {
+    expect(
+      synthErrors((stack) => {
         new LogGroup(stack, "appLogs", { name: "/ecs/one" });
         new LogGroup(stack, "app-logs", { name: "/ecs/two" });
       }),
-    ).toThrow(/both map to the Terraform name "app_logs"/);
+    ).toEqual([expect.stringContaining('both map to the Terraform name "app_logs"')]);
+    expect(
+      synthErrors((stack) => {
+        new LogGroup(stack, "appLogs", { name: "/ecs/one" });
+        new LogGroup(stack, "app-logs2", { name: "/ecs/two" });
+      }),
+    ).toEqual([]);
   });
 
   test("the same names in two stacks do not collide", () => {

@@ -24,20 +24,25 @@ new LogGroup(stack, "logs", { name: "/ecs/typo", retentionDay: 7 });
 synthesizeApp(app);
 `;
 
-// One app for the other cases, so that its type check runs once: TASK_CPU, IMAGE and CRASH choose the case.
+// One app for the other cases, so that its type check runs once: the environment chooses the case.
+// CLASH adds two log groups with one Terraform address.
 const TASK_APP = `import { App } from "cdktf";
-import { FargateStack, FargateTaskDefinition, synthesizeApp } from "../src";
+import { FargateStack, FargateTaskDefinition, LogGroup, synthesizeApp } from "../src";
 
 const app = new App();
 const stack = new FargateStack(app, "synth-errors", { region: "eu-west-1" });
 const task = new FargateTaskDefinition(stack, "task", { family: "synth-errors", cpu: Number(process.env.TASK_CPU ?? 256), memory: 512 });
 task.addContainer("web", { name: "web", image: process.env.IMAGE ?? "nginx:1.27", portMappings: [{ containerPort: 80 }] });
+if (process.env.CLASH) for (const id of ["appLogs", "app-logs"]) new LogGroup(stack, id, { name: \`/ecs/\${id}\` });
 if (process.env.CRASH) throw new Error("a bug in the app");
 synthesizeApp(app);
 `;
 
 const SIZE_MESSAGE = 'cpu/memory is {"cpu":300,"memory":512}: Fargate runs only the task sizes listed at';
+const CLASH_MESSAGE =
+  'Constructs "synth-errors/appLogs/Resource" and "synth-errors/app-logs/Resource" both map to the Terraform name "app_logs"';
 const STACK_FRAME = /^\s+at /m;
+const AS_RUN_BY_CLI = { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" };
 
 interface Run {
   status: number | null;
@@ -134,6 +139,21 @@ test("run by the cdktf CLI, the errors are handed over as one annotation per con
   expect(annotations[0].message).toMatch(new RegExp(`^\\n  ${escape(SIZE_MESSAGE)}`));
   expect(occurrences(annotations[0].message, SIZE_MESSAGE)).toBe(1);
   expect(annotations[0].stacktrace).toBeUndefined();
+});
+
+test("two constructs with one Terraform address: both paths and the fix, once, no stack trace, exit 1", () => {
+  const run = runApp("synth-errors-task.ts", { CLASH: "1" });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(new RegExp(`^ERROR \\[synth-errors\\]:\\n  ${escape(CLASH_MESSAGE)} .*\\. Fix: rename one of them`));
+  expect(occurrences(run.stderr, CLASH_MESSAGE)).toBe(1);
+  expect(run.stderr).not.toMatch(STACK_FRAME);
+  expect(existsSync(join(run.outdir, "manifest.json"))).toBe(false);
+
+  const byCli = runApp("synth-errors-task.ts", { CLASH: "1", ...AS_RUN_BY_CLI });
+  expect({ status: byCli.status, stdout: byCli.stdout, stderr: byCli.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
+  const annotations = manifestOf(byCli).stacks["synth-errors"].annotations;
+  expect(annotations.map((a: any) => [a.level, a.constructPath])).toEqual([["@cdktf/error", "synth-errors"]]);
+  expect(occurrences(annotations[0].message, CLASH_MESSAGE)).toBe(1);
 });
 
 test("an exception that is not a validation error (a bug) keeps its stack trace", () => {

@@ -1,7 +1,7 @@
-import { Construct, Node } from "constructs";
+import { Construct, IConstruct, Node } from "constructs";
 import { TerraformElement, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DEFAULT_CHILD_ID, MAIN_RESOURCE_ID, snakeCase } from "./naming";
+import { DEFAULT_CHILD_ID, MAIN_RESOURCE_ID, addressPath, snakeCase } from "./naming";
 import { StateBackend, backendFromEnvironment, configureBackend } from "./state-backend";
 
 export interface FargateStackProps {
@@ -29,7 +29,9 @@ export interface FargateStackProps {
 export class FargateStack extends TerraformStack {
   public readonly region: string;
   public readonly provider: AwsProvider;
-  private readonly pathsByAddress = new Map<string, string>();
+  private readonly ownersByAddress = new Map<string, IConstruct>();
+  /** Two constructs for one address, by message: reported by validation, not thrown (see the constructor). */
+  private readonly clashes = new Set<string>();
 
   constructor(scope: Construct, id: string, props: FargateStackProps) {
     super(scope, id);
@@ -39,6 +41,15 @@ export class FargateStack extends TerraformStack {
       defaultTags: [{ tags: { ...props.tags, ManagedBy: "fargate-as-code", Stack: id } }],
     });
     configureBackend(this, props.backend ?? backendFromEnvironment() ?? { type: "local" }, props.region);
+    // An address is allocated when something first refers to the element, which may be while the app is
+    // still building (a throw there would be a stack trace in the user's code), else when synth writes it:
+    // every address is settled here, so that a clash stops synth with the other errors, once.
+    this.node.addValidation({
+      validate: () => {
+        for (const construct of this.node.findAll()) if (TerraformElement.isTerraformElement(construct)) void construct.friendlyUniqueId;
+        return [...this.clashes];
+      },
+    });
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
@@ -48,14 +59,16 @@ export class FargateStack extends TerraformStack {
       .filter((scope) => scope.node.id !== MAIN_RESOURCE_ID && scope.node.id !== DEFAULT_CHILD_ID)
       .map((scope) => snakeCase(scope.node.id));
     const address = path.join("_");
-    const owner = this.pathsByAddress.get(address);
-    if (owner !== undefined && owner !== node.path) {
-      throw new Error(
-        `Constructs "${owner}" and "${node.path}" both map to the Terraform name "${address}". ` +
-          `Rename one of them (their construct ids) so the names differ.`,
+    const construct = node.scopes[node.scopes.length - 1];
+    const owner = this.ownersByAddress.get(address);
+    if (owner === undefined) this.ownersByAddress.set(address, construct);
+    else if (owner.node.path !== node.path) {
+      this.clashes.add(
+        `Constructs "${addressPath(owner)}" and "${addressPath(construct)}" both map to the Terraform name "${address}" ` +
+          `(their ids joined with _ in snake case, without ${MAIN_RESOURCE_ID} and ${DEFAULT_CHILD_ID}). ` +
+          "Fix: rename one of them (a construct id on its path) so the names differ",
       );
     }
-    this.pathsByAddress.set(address, node.path);
     return address;
   }
 }
