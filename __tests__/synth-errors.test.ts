@@ -7,20 +7,24 @@ import { join } from "path";
  * What a failing synth prints, on small apps written into .test-apps/ (git-ignored, outside tsconfig's
  * files) and run with cdktf.json's app command, as `cdktf synth` runs it: a type error stops it with the
  * compiler's message; a validation error is printed once under its construct path, without a stack
- * trace; a crash keeps its stack trace.
+ * trace; a crash keeps its stack trace. Run by the cdktf CLI, the app prints nothing: the CLI prints an
+ * app's stderr twice (as it comes, then in its summary of a failed command), so the errors go in the
+ * manifest as annotations, which the CLI prints once.
  */
 
 const ROOT = join(__dirname, "..");
 const APPS = join(ROOT, ".test-apps");
 const APP_COMMAND: string = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app;
 
-// The misspelled prop is on line 6, column 50.
+// The misspelled prop is on line 6, column 50; line 7 is well typed but invalid (a retention CloudWatch
+// does not offer), which only a well-typed app is validated for.
 const TYPO_APP = `import { App } from "cdktf";
 import { FargateStack, LogGroup, synthesizeApp } from "../src";
 
 const app = new App();
 const stack = new FargateStack(app, "typo", { region: "eu-west-1" });
 new LogGroup(stack, "logs", { name: "/ecs/typo", retentionDay: 7 });
+new LogGroup(stack, "more_logs", { name: "/ecs/typo-more", retentionDays: 8 });
 synthesizeApp(app);
 `;
 
@@ -38,6 +42,9 @@ if (process.env.CRASH) throw new Error("a bug in the app");
 synthesizeApp(app);
 `;
 
+const TYPO_MESSAGE =
+  ".test-apps/synth-errors-typo.ts:6:50 - error TS2561: Object literal may only specify known properties, " +
+  "but 'retentionDay' does not exist in type 'LogGroupProps'. Did you mean to write 'retentionDays'?";
 const SIZE_MESSAGE = 'cpu/memory is {"cpu":300,"memory":512}: Fargate runs only the task sizes listed at';
 const CLASH_MESSAGE =
   'Constructs "synth-errors/appLogs/Resource" and "synth-errors/app-logs/Resource" both map to the Terraform name "app_logs"';
@@ -86,14 +93,36 @@ const manifestOf = (run: Run) => JSON.parse(readFileSync(join(run.outdir, "manif
 test("a misspelled prop stops synth with the compiler's message: file:line:column, text, suggestion", () => {
   const run = runApp("synth-errors-typo.ts");
   expect(run.status).toBe(1);
-  expect(run.stderr).toContain(
-    ".test-apps/synth-errors-typo.ts:6:50 - error TS2561: Object literal may only specify known properties, " +
-      "but 'retentionDay' does not exist in type 'LogGroupProps'. Did you mean to write 'retentionDays'?",
-  );
+  expect(run.stderr).toContain(TYPO_MESSAGE);
   expect(run.stderr).toContain("Found 1 error in .test-apps/synth-errors-typo.ts:6. Synth stopped: nothing was synthesized.");
   expect(occurrences(run.stderr, "error TS")).toBe(1);
   expect(existsSync(join(run.outdir, "manifest.json"))).toBe(false);
   expect(existsSync(join(run.outdir, "stacks", "typo", "cdk.tf.json"))).toBe(false);
+}, 120_000);
+
+test("`cdktf synth` prints a type error once (the app hands it over as an annotation), with file:line:column and the suggestion, and fails", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "fargate-synth-errors-cli-"));
+  outdirs.push(outdir);
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1" };
+  delete env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+  const app = APP_COMMAND.replace(/\bmain\.ts\b/, ".test-apps/synth-errors-typo.ts");
+  const result = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--app", app, "--output", outdir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env,
+    timeout: 120_000,
+  });
+  const printed = `${result.stdout}${result.stderr}`;
+  expect(result.status).not.toBe(0);
+  expect(occurrences(printed, TYPO_MESSAGE)).toBe(1);
+  expect(occurrences(printed, "error TS")).toBe(1);
+  expect(printed).toContain("ERROR [.test-apps/synth-errors-typo.ts]:");
+  expect(occurrences(printed, "Found 1 error in .test-apps/synth-errors-typo.ts:6.")).toBe(1);
+  // Only the compiler's report, as when the app is run directly: an ill-typed app's validation errors
+  // may be the same mistake again (a misspelled prop is also an unknown prop).
+  expect(printed).not.toContain("retentionDays is 8");
+  expect(printed).not.toMatch(STACK_FRAME);
+  expect(printed).not.toContain("skipValidation");
 }, 120_000);
 
 test("the same app, well typed and valid, synthesizes with no output", () => {
@@ -127,9 +156,8 @@ test("warnings are printed with the errors; a valid app's are left in the manife
 });
 
 test("run by the cdktf CLI, the errors are handed over as one annotation per construct, for the CLI to print once", () => {
-  // The CLI sets this variable, prints the annotations of the manifest and fails on an error annotation;
-  // it would print the app's stderr twice (as it arrives, and again in its summary).
-  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300", IMAGE: "nginx", CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" });
+  // The CLI prints the annotations of the manifest and fails on an error annotation.
+  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300", IMAGE: "nginx", ...AS_RUN_BY_CLI });
   expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
   const annotations = manifestOf(run).stacks["synth-errors"].annotations;
   expect(annotations.map((a: any) => [a.level, a.constructPath])).toEqual([

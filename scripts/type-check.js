@@ -131,13 +131,14 @@ function summary(errors) {
     const where = `${path.relative(process.cwd(), files[0]) || files[0]}:${line + 1}`;
     return errors.length === 1 ? `Found ${n} in ${where}` : `Found ${n} in the same file, starting at: ${where}`;
   }
-  return files.length ? `Found ${n} in ${files.length} files.` : `Found ${n}.`;
+  return files.length ? `Found ${n} in ${files.length} files` : `Found ${n}`;
 }
 
 /**
- * Type-checks the program rooted at `entry` now, in this thread: { ok, errorCount, output }. `output` is
- * the compiler's report (tsc's pretty format, colored when `color`), empty when there is nothing to say.
- * A clean result is recorded for cachedClean().
+ * Type-checks the program rooted at `entry` now, in this thread: { ok, errorCount, output, report }.
+ * `report` is the compiler's (tsc's pretty format, colored when `color`, then tsc's "Found 1 error in
+ * main.ts:6."), empty when there is nothing to say; `output` is what the app command prints: the report,
+ * and that synth stopped when there are errors. A clean result is recorded for cachedClean().
  */
 function checkProgram(entry, { color = false } = {}) {
   entry = path.resolve(entry);
@@ -201,12 +202,17 @@ function checkProgram(entry, { color = false } = {}) {
     // a cache that cannot be written only makes the next check slower
   }
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  let report = "";
   let output = "";
   if (diagnostics.length) {
     const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" };
-    output = ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost);
-    if (!color) output = output.replace(/\x1b\[[0-9;]*m/g, "");
-    if (errors.length) output += `\n${summary(errors)}. Synth stopped: nothing was synthesized.\n`;
+    report = ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost);
+    if (!color) report = report.replace(/\x1b\[[0-9;]*m/g, "");
+    output = report;
+    if (errors.length) {
+      report += `\n${summary(errors)}.`;
+      output = `${report} Synth stopped: nothing was synthesized.\n`;
+    }
   }
   if (errors.length) {
     fs.rmSync(manifest, { force: true });
@@ -230,7 +236,7 @@ function checkProgram(entry, { color = false } = {}) {
       // as above
     }
   }
-  return { ok: errors.length === 0, errorCount: errors.length, output };
+  return { ok: errors.length === 0, errorCount: errors.length, output, report };
 }
 
 /** Writes all of `text` to stderr before returning, so that process.exit() cannot cut it short. */
@@ -245,6 +251,9 @@ function writeStderr(text) {
     }
   }
 }
+
+/** The verdict of a check that gave no result of its own. */
+const failure = (report) => ({ ok: false, errorCount: 0, report, output: `${report}\n` });
 
 const wantsColor = () => Boolean(process.stderr.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
 
@@ -273,6 +282,7 @@ function checkAppAtSynth(entry) {
 
   let verdict;
   let enforced = false;
+  let claimed = false;
   const wait = () => {
     if (verdict) return verdict;
     const deadline = Date.now() + TIMEOUT_MS;
@@ -280,17 +290,26 @@ function checkAppAtSynth(entry) {
     const received = receiveMessageOnPort(port1);
     verdict = received
       ? received.message
-      : { ok: false, output: `The type check of ${entry} ${Atomics.load(flag, 0) ? "stopped without a result" : `did not finish in ${TIMEOUT_MS / 1000} s`}: run \`npm run build\` to see why.\n` };
+      : failure(`The type check of ${entry} ${Atomics.load(flag, 0) ? "stopped without a result" : `did not finish in ${TIMEOUT_MS / 1000} s`}: run \`npm run build\` to see why.`);
     port1.close();
     return verdict;
   };
   const handle = {
     entry,
-    /** The verdict, waiting for it if need be: { ok, errorCount, output }. */
+    /** The verdict, waiting for it if need be: { ok, errorCount, output, report }. */
     wait,
-    /** Returns when the app type-checks; otherwise prints the compiler's report and exits 1. */
+    /**
+     * The verdict, for a caller that reports a failed one itself (synthesizeApp under the cdktf CLI, which
+     * prints an app's stderr twice): synth then goes ahead, and nothing here prints it.
+     */
+    claim() {
+      enforced = claimed = true;
+      return wait();
+    },
+    /** Returns when the app type-checks (or its verdict was claimed); otherwise prints the compiler's report and exits 1. */
     enforce() {
       enforced = true;
+      if (claimed) return;
       const { ok, output } = wait();
       if (ok) return;
       writeStderr(output);
@@ -337,14 +356,14 @@ if (!isMainThread && workerData && workerData[WORKER_MARK]) {
   };
   process.on("exit", () => {
     if (Atomics.load(flag, 0) === 0) {
-      result = { ok: false, output: `The type check of ${entry} stopped without a result: run \`npm run build\` to see why.\n` };
+      result = failure(`The type check of ${entry} stopped without a result: run \`npm run build\` to see why.`);
       finish();
     }
   });
   try {
     result = checkProgram(entry, { color });
   } catch (error) {
-    result = { ok: false, output: `The type check of ${entry} failed (a bug in scripts/type-check.js):\n${error && error.stack ? error.stack : error}\n` };
+    result = failure(`The type check of ${entry} failed (a bug in scripts/type-check.js):\n${error && error.stack ? error.stack : error}`);
   }
   finish();
 } else if (require.main === module) {

@@ -1,59 +1,86 @@
-import { writeSync } from "fs";
-import { AnnotationMetadataEntryType, App } from "cdktf";
+import { readFileSync, writeFileSync, writeSync } from "fs";
+import { join, relative } from "path";
+import { AnnotationMetadataEntryType, App, Manifest } from "cdktf";
 import { IConstruct } from "constructs";
-import { DEFAULT_CHILD_ID } from "./naming";
+import { addressPath } from "./naming";
+
+/** What scripts/type-check.js found in the app's types. */
+interface TypeCheckVerdict {
+  readonly ok: boolean;
+  /** The compiler's report: each error with its file:line:column and context, then "Found 1 error in main.ts:6." */
+  readonly report: string;
+}
 
 /** What scripts/type-check.js leaves for this process when it checks the app's types. */
 interface PendingTypeCheck {
+  /** The app file whose program is checked. */
+  readonly entry: string;
   /** Returns when the app type-checks; otherwise prints the compiler's report and exits 1. */
   enforce(): void;
+  /** The verdict, for the caller to report: nothing else prints it. */
+  claim(): TypeCheckVerdict;
 }
 
-/** Messages of one level, by construct path, in the construct tree's order. */
-type Findings = Map<string, string[]>;
+/** Messages of one level, by construct, in the construct tree's order. */
+type Findings = Map<IConstruct, string[]>;
+
+/** A failed type check, to report with the app's other errors. */
+interface TypeErrors {
+  /** The app file, relative to the working directory: where the CLI's `ERROR [...]` header points. */
+  readonly file: string;
+  readonly report: string;
+}
 
 /**
  * Synthesizes the app (`app.synth()`) when it is valid; otherwise stops the way a compiler does: each
- * problem printed once, under its construct path, with no stack trace and no advice to skip validation,
- * and nothing written. Call it where an app would call `app.synth()`.
+ * problem printed once, with no stack trace and no advice to skip validation. Call it where an app would
+ * call `app.synth()`.
  *
  * - The app's types first: when the app runs through scripts/ts-require.js (cdktf.json's app command),
- *   its type check is awaited here and a type error stops synth with the compiler's message.
- * - Then every construct's validations (`node.validate()`). When there are errors:
- *   - run by the cdktf CLI (`cdktf synth`/`deploy`, which sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
- *     and prints the annotations of the stacks it reads), each construct's errors become one error
- *     annotation and the app is synthesized with its validations skipped: the CLI prints every error and
- *     warning once and stops before Terraform runs (it would print an app's stderr twice);
- *   - run directly (`node -r ./scripts/ts-require.js main.ts`, a test), the errors and warnings are
- *     written to stderr and the process exits 1 before anything is synthesized.
- * - A valid app is synthesized, silently as `app.synth()` would: its warnings are in the manifest, which
- *   the CLI prints them from.
+ *   its type check is awaited here; a type error stops synth with the compiler's message.
+ * - Then, when the types are right, every construct's validations (`node.validate()`), each construct's
+ *   errors under its path as users read it (without the `Default` ids of `FargateWebApp`'s parts, see
+ *   `addressPath`).
+ * - Run directly (`node -r ./scripts/ts-require.js main.ts`, a test), the errors and warnings are written
+ *   to stderr and the process exits 1 before anything is synthesized.
+ * - Run by the cdktf CLI (`cdktf synth`/`deploy`, which sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS),
+ *   the type errors and each construct's errors become error annotations of an app synthesized with its
+ *   validations skipped: the CLI prints every annotation once and stops before Terraform runs. Anything
+ *   the app writes on stderr, the CLI prints twice (as it comes, then in its summary of a failed command).
+ * - A valid app is synthesized, silently as `app.synth()` would: the CLI prints its warnings from the
+ *   manifest.
  *
  * An exception that is not a validation error (a bug) is not caught: its stack trace is shown as usual.
- * An app built with `skipValidation: true` is synthesized as `app.synth()` would.
+ * An app built with `skipValidation: true` is synthesized without its validations, as `app.synth()` would.
  */
 export function synthesizeApp(app: App): void {
-  (globalThis as { [key: symbol]: PendingTypeCheck | undefined })[Symbol.for("fargate-as-code.typeCheck")]?.enforce();
-  if (app.skipValidation) {
-    app.synth();
-    return;
-  }
+  const typeCheck = (globalThis as { [key: symbol]: PendingTypeCheck | undefined })[Symbol.for("fargate-as-code.typeCheck")];
   const cliPrintsAnnotations = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
-  const errors = validationErrors(app);
-  if (errors.size > 0) {
-    if (cliPrintsAnnotations) handOverToCli(app, errors);
-    else stop(app, errors);
-    return;
+  let typeErrors: TypeErrors | undefined;
+  if (!cliPrintsAnnotations) typeCheck?.enforce();
+  else if (typeCheck) {
+    const verdict = typeCheck.claim();
+    if (!verdict.ok) typeErrors = { file: relative(process.cwd(), typeCheck.entry), report: verdict.report };
   }
+  // As the compiler's errors stop a direct run before validation: an ill-typed app's errors may be the
+  // same mistake again (a misspelled prop is also an unknown prop).
+  const validated = !app.skipValidation && typeErrors === undefined;
+  const errors: Findings = validated ? validationErrors(app) : new Map();
+  if (errors.size > 0 && !cliPrintsAnnotations) stop(app, errors);
+  for (const [construct, messages] of errors) addError(construct, messages);
+  const handedOver = errors.size > 0 || typeErrors !== undefined;
   try {
-    app.synth();
+    if (handedOver) synthSkippingValidation(app);
+    else app.synth();
   } catch (error) {
-    // Validations added while synthesizing (by an aspect, or a cross-stack reference) are reported the
-    // same way; anything else is a crash.
-    const late = validationErrors(app);
+    // Synthesizing an app known to be invalid can fail where its errors would have stopped it: report
+    // those. Validations added while synthesizing (by an aspect) are reported too; anything else is a crash.
+    if (typeErrors) stopOnTypeErrors(typeErrors);
+    const late = validated && !handedOver ? validationErrors(app) : errors;
     if (late.size === 0) throw error;
     stop(app, late);
   }
+  if (typeErrors) addTypeErrors(app, typeErrors);
 }
 
 /** Every construct's validation messages, each once. */
@@ -61,7 +88,7 @@ function validationErrors(app: App): Findings {
   const findings: Findings = new Map();
   for (const construct of app.node.findAll()) {
     const messages = [...new Set(construct.node.validate())];
-    if (messages.length > 0) findings.set(construct.node.path, messages);
+    if (messages.length > 0) findings.set(construct, messages);
   }
   return findings;
 }
@@ -73,22 +100,19 @@ function annotations(app: App, level: string): Findings {
     const messages = [
       ...new Set(construct.node.metadata.filter((entry) => entry.type === level).map((entry) => String(entry.data))),
     ];
-    if (messages.length > 0) findings.set(construct.node.path, messages);
+    if (messages.length > 0) findings.set(construct, messages);
   }
   return findings;
 }
 
-/** `ERROR [path]:` then the messages indented, as the cdktf CLI prints the annotations handed over. */
+/** `ERROR [path]:` then the messages indented, as the cdktf CLI prints annotations. */
 function formatFindings(groups: Array<[string, Findings]>): string {
   const lines: string[] = [];
   for (const [label, findings] of groups) {
-    for (const [path, messages] of findings) lines.push(`${label} [${displayPath(path)}]:`, ...messages.map((m) => indent(m)));
+    for (const [construct, messages] of findings) lines.push(`${label} [${addressPath(construct)}]:`, ...messages.map((m) => indent(m)));
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
-
-/** A construct path as users read it: without the ids that take no part in addresses (`FargateWebApp`'s parts). */
-const displayPath = (path: string): string => path.split("/").filter((id) => id !== DEFAULT_CHILD_ID).join("/");
 
 const indent = (message: string): string => `  ${message.replace(/\n/g, "\n  ")}`;
 
@@ -106,6 +130,12 @@ function stop(app: App, errors: Findings): never {
   process.exit(1);
 }
 
+/** Prints the compiler's report on stderr and exits 1, as the type check does when no CLI reads annotations. */
+function stopOnTypeErrors(typeErrors: TypeErrors): never {
+  writeStderr(`${typeErrors.report} Synth stopped: nothing was synthesized.\n`);
+  process.exit(1);
+}
+
 /** Writes all of `text` to stderr before returning, so that process.exit() cannot cut it short. */
 function writeStderr(text: string): void {
   const buffer = Buffer.from(text);
@@ -119,28 +149,35 @@ function writeStderr(text: string): void {
   }
 }
 
-/**
- * The cdktf CLI's own way to report an app's errors: one error annotation per construct (its messages,
- * indented under the CLI's `ERROR [path]:` line, without a stack trace), in a manifest the CLI reads and
- * refuses before running Terraform.
- */
-function handOverToCli(app: App, errors: Findings): void {
-  for (const construct of app.node.findAll()) {
-    const messages = errors.get(construct.node.path);
-    if (messages) addError(construct, messages);
-  }
+/** One error annotation for the construct's messages, indented under the CLI's `ERROR [path]:` line. */
+function addError(construct: IConstruct, messages: string[]): void {
+  construct.node.addMetadata(AnnotationMetadataEntryType.ERROR, `\n${messages.map((m) => indent(m)).join("\n")}`);
+}
+
+/** The manifest with the errors in it, for the CLI to print and refuse: validations would throw instead. */
+function synthSkippingValidation(app: App): void {
   const mutable = app as { skipValidation: boolean };
+  const skipValidation = mutable.skipValidation;
   mutable.skipValidation = true;
   try {
     app.synth();
-  } catch {
-    // Synthesizing an invalid app can fail where its validations would have stopped it: report those.
-    stop(app, errors);
   } finally {
-    mutable.skipValidation = false;
+    mutable.skipValidation = skipValidation;
   }
 }
 
-function addError(construct: IConstruct, messages: string[]): void {
-  construct.node.addMetadata(AnnotationMetadataEntryType.ERROR, `\n${messages.map((m) => indent(m)).join("\n")}`);
+interface ManifestAnnotation {
+  constructPath: string;
+  level: string;
+  message: string;
+}
+
+/** Adds the type errors to the manifest the app just wrote, first, under the app file's name. */
+function addTypeErrors(app: App, typeErrors: TypeErrors): void {
+  const file = join(app.outdir, Manifest.fileName);
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { stacks: Record<string, { annotations: ManifestAnnotation[] }> };
+  const stacks = Object.values(manifest.stacks);
+  if (stacks.length === 0) stopOnTypeErrors(typeErrors); // no stack for the CLI to print it with
+  stacks[0].annotations.unshift({ constructPath: typeErrors.file, level: AnnotationMetadataEntryType.ERROR, message: `\n${indent(typeErrors.report)}` });
+  writeFileSync(file, JSON.stringify(manifest, null, 2));
 }
