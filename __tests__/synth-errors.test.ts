@@ -29,13 +29,16 @@ synthesizeApp(app);
 `;
 
 // One app for the other cases, so that its type check runs once: the environment chooses the case.
-// CLASH adds two log groups with one Terraform address.
+// IN_DEFAULT puts the task under a construct with id Default, as FargateWebApp's parts are; CLASH adds
+// two log groups with one Terraform address.
 const TASK_APP = `import { App } from "cdktf";
+import { Construct } from "constructs";
 import { FargateStack, FargateTaskDefinition, LogGroup, synthesizeApp } from "../src";
 
 const app = new App();
 const stack = new FargateStack(app, "synth-errors", { region: "eu-west-1" });
-const task = new FargateTaskDefinition(stack, "task", { family: "synth-errors", cpu: Number(process.env.TASK_CPU ?? 256), memory: 512 });
+const scope = process.env.IN_DEFAULT ? new Construct(stack, "Default") : stack;
+const task = new FargateTaskDefinition(scope, "task", { family: "synth-errors", cpu: Number(process.env.TASK_CPU ?? 256), memory: 512 });
 task.addContainer("web", { name: "web", image: process.env.IMAGE ?? "nginx:1.27", portMappings: [{ containerPort: 80 }] });
 if (process.env.CLASH) for (const id of ["appLogs", "app-logs"]) new LogGroup(stack, id, { name: \`/ecs/\${id}\` });
 if (process.env.CRASH) throw new Error("a bug in the app");
@@ -132,7 +135,7 @@ test("the same app, well typed and valid, synthesizes with no output", () => {
 }, 120_000);
 
 test("an invalid task size: its message once, under its construct path, no stack trace, no skipValidation, exit 1", () => {
-  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300" });
+  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300", IN_DEFAULT: "1" });
   expect(run.status).toBe(1);
   expect(run.stdout).toBe("");
   expect(run.stderr).toMatch(new RegExp(`^ERROR \\[synth-errors/task\\]:\\n  ${escape(SIZE_MESSAGE)}`));
@@ -156,8 +159,9 @@ test("warnings are printed with the errors; a valid app's are left in the manife
 });
 
 test("run by the cdktf CLI, the errors are handed over as one annotation per construct, for the CLI to print once", () => {
-  // The CLI prints the annotations of the manifest and fails on an error annotation.
-  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300", IMAGE: "nginx", ...AS_RUN_BY_CLI });
+  // The CLI prints the annotations of the manifest, with their construct paths as they are there, and
+  // fails on an error annotation. The paths are as users read them: without the Default ids.
+  const run = runApp("synth-errors-task.ts", { TASK_CPU: "300", IMAGE: "nginx", IN_DEFAULT: "1", ...AS_RUN_BY_CLI });
   expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: "", stderr: "" });
   const annotations = manifestOf(run).stacks["synth-errors"].annotations;
   expect(annotations.map((a: any) => [a.level, a.constructPath])).toEqual([

@@ -50,6 +50,7 @@ interface TypeErrors {
  * - A valid app is synthesized, silently as `app.synth()` would: the CLI prints its warnings from the
  *   manifest.
  *
+ * For the CLI, the manifest's annotations carry the construct paths as users read them.
  * An exception that is not a validation error (a bug) is not caught: its stack trace is shown as usual.
  * An app built with `skipValidation: true` is synthesized without its validations, as `app.synth()` would.
  */
@@ -80,7 +81,7 @@ export function synthesizeApp(app: App): void {
     if (late.size === 0) throw error;
     stop(app, late);
   }
-  if (typeErrors) addTypeErrors(app, typeErrors);
+  if (cliPrintsAnnotations) relabelAnnotations(app, typeErrors);
 }
 
 /** Every construct's validation messages, each once. */
@@ -172,12 +173,21 @@ interface ManifestAnnotation {
   message: string;
 }
 
-/** Adds the type errors to the manifest the app just wrote, first, under the app file's name. */
-function addTypeErrors(app: App, typeErrors: TypeErrors): void {
+/**
+ * Rewrites the annotations of the manifest the app just wrote: each construct path as users read it
+ * (the CLI prints them as they are), and the type errors first, under the app file's name.
+ */
+function relabelAnnotations(app: App, typeErrors: TypeErrors | undefined): void {
   const file = join(app.outdir, Manifest.fileName);
   const manifest = JSON.parse(readFileSync(file, "utf8")) as { stacks: Record<string, { annotations: ManifestAnnotation[] }> };
   const stacks = Object.values(manifest.stacks);
-  if (stacks.length === 0) stopOnTypeErrors(typeErrors); // no stack for the CLI to print it with
-  stacks[0].annotations.unshift({ constructPath: typeErrors.file, level: AnnotationMetadataEntryType.ERROR, message: `\n${indent(typeErrors.report)}` });
+  if (typeErrors && stacks.length === 0) stopOnTypeErrors(typeErrors); // no stack for the CLI to print it with
+  const paths = new Map(app.node.findAll().map((construct) => [construct.node.path, addressPath(construct)]));
+  for (const stack of stacks) {
+    for (const annotation of stack.annotations) annotation.constructPath = paths.get(annotation.constructPath) ?? annotation.constructPath;
+  }
+  if (typeErrors) {
+    stacks[0].annotations.unshift({ constructPath: typeErrors.file, level: AnnotationMetadataEntryType.ERROR, message: `\n${indent(typeErrors.report)}` });
+  }
   writeFileSync(file, JSON.stringify(manifest, null, 2));
 }
