@@ -13,6 +13,6 @@ module.exports = {
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   testSequencer: "<rootDir>/__tests__/support/slowest-first-sequencer.js",
   // Jest's default, a core less than the machine has, is one worker on 2 cores: the second one keeps both
-  // cores busy while a file waits on Terraform or plans alone (the Terraform tier measured ~20% faster).
+  // cores busy while a file waits on Terraform or plans alone.
   maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
 };
