@@ -5,6 +5,9 @@
 //
 //   - Only the program rooted at the app file that is run, with the project's tsconfig.json options (the
 //     nearest tsconfig.json above the app file): a broken test or another example does not stop synth.
+//     A cold check parses every file of it (~430 for main.ts), so src/ takes the AWS SDK's types by deep
+//     path (@aws-sdk/client-ecs/dist-types/models/...): the package's index would add its whole client,
+//     ~450 declaration files more (__tests__/type-check.test.ts).
 //   - Unchanged project, no work: after a clean check, the program's files and their signatures are kept
 //     in node_modules/.cache/fargate-as-code-tsc/<hash of the app path>.json (project files by content
 //     hash, the files of an installed package by a stat of its package.json (a package manager writes

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { ContainerDependency, HealthCheck } from "@aws-sdk/client-ecs";
+import type { ContainerDependency, HealthCheck } from "@aws-sdk/client-ecs/dist-types/models/models_0";
 import { Environment, RESOURCE_NAME } from "../environment/environment";
 import { IFileSystem } from "../environment/file-system";
 import { ContainerDefinition, ContainerDefinitionProps } from "../task/container-definition";

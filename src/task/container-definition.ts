@@ -3,7 +3,7 @@ import type {
   ContainerDefinition as EcsContainerDefinition,
   LinuxParameters,
   PortMapping,
-} from "@aws-sdk/client-ecs";
+} from "@aws-sdk/client-ecs/dist-types/models/models_0";
 import { Annotations } from "cdktf";
 import type { TaskExecutionRole } from "./execution-role";
 import type { FargateTaskDefinition } from "./task-definition";

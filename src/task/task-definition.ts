@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { OSFamily } from "@aws-sdk/client-ecs";
+import type { OSFamily } from "@aws-sdk/client-ecs/dist-types/models/enums";
 import { Fn, Lazy } from "cdktf";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { ContainerDefinition, ContainerDefinitionProps } from "./container-definition";
