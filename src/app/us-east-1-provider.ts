@@ -2,6 +2,8 @@ import { IConstruct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
+/** The region Route53 keeps a zone's DNSSEC keys and query logs in. */
+export const US_EAST_1 = "us-east-1";
 /** Resources refer to it as `provider = aws.us_east_1`. */
 export const US_EAST_1_ALIAS = "us_east_1";
 const US_EAST_1_PROVIDER_ID = "aws_us_east_1";
@@ -18,7 +20,7 @@ export function usEast1Provider(scope: IConstruct): AwsProvider {
   const stackProvider = stack.node.children.find((child): child is AwsProvider => child instanceof AwsProvider && !child.alias);
   return new AwsProvider(stack, US_EAST_1_PROVIDER_ID, {
     alias: US_EAST_1_ALIAS,
-    region: "us-east-1",
+    region: US_EAST_1,
     defaultTags: stackProvider?.defaultTags,
   });
 }

@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { MAIN_RESOURCE_ID, fitName } from "../../app/naming";
-import { usEast1Provider } from "../../app/us-east-1-provider";
+import { US_EAST_1, usEast1Provider } from "../../app/us-east-1-provider";
 import { EncryptionKey } from "./encryption-key";
 
 export interface QueryLogDeliveryProps {
@@ -19,8 +19,6 @@ export interface QueryLogDeliveryProps {
   readonly encrypt?: boolean;
 }
 
-/** Route53 writes query logs only to log groups in us-east-1. */
-export const QUERY_LOG_REGION = "us-east-1";
 export const QUERY_LOG_GROUP_PREFIX = "/aws/route53/";
 const MAX_RESOURCE_POLICY_NAME_LENGTH = 255;
 
@@ -50,7 +48,7 @@ export class QueryLogDelivery extends Construct {
             Effect: "Allow",
             Principal: { Service: "route53.amazonaws.com" },
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `arn:aws:logs:${QUERY_LOG_REGION}:${props.accountId}:log-group:${QUERY_LOG_GROUP_PREFIX}*`,
+            Resource: `arn:aws:logs:${US_EAST_1}:${props.accountId}:log-group:${QUERY_LOG_GROUP_PREFIX}*`,
             Condition: {
               StringEquals: { "aws:SourceAccount": props.accountId },
               ArnLike: { "aws:SourceArn": "arn:aws:route53:::hostedzone/*" },
@@ -65,7 +63,7 @@ export class QueryLogDelivery extends Construct {
           name: `${props.name}-route53-query-logs`,
           description: `Route53 query logs of the ${props.name} environment's hosted zones`,
           accountId: props.accountId,
-          region: QUERY_LOG_REGION,
+          region: US_EAST_1,
           forCloudWatchLogs: true,
           provider: this.provider,
         }).arn

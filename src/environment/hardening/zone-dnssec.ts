@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Route53HostedZoneDnssec } from "@cdktf/provider-aws/lib/route53-hosted-zone-dnssec";
 import { Route53KeySigningKey } from "@cdktf/provider-aws/lib/route53-key-signing-key";
 import { MAIN_RESOURCE_ID } from "../../app/naming";
-import { usEast1Provider } from "../../app/us-east-1-provider";
+import { US_EAST_1, usEast1Provider } from "../../app/us-east-1-provider";
 import { KEY_DELETION_WINDOW_DAYS, accountAdministersKey } from "./encryption-key";
 import type { IHostedZone } from "../hosted-zone";
 
@@ -15,8 +15,6 @@ export interface ZoneDnssecProps {
   readonly accountId: string;
 }
 
-/** Route53 uses only a key in us-east-1 for a key-signing key, whatever the zone's other resources' region. */
-const KEY_REGION = "us-east-1";
 const DNSSEC_SERVICE = "dnssec-route53.amazonaws.com";
 
 /**
@@ -50,7 +48,7 @@ export class ZoneDnssec extends Construct {
       policy: Fn.jsonencode({
         Version: "2012-10-17",
         Statement: [
-          accountAdministersKey(props.accountId, KEY_REGION),
+          accountAdministersKey(props.accountId, US_EAST_1),
           {
             Sid: "Route53DnssecSigns",
             ...dnssecService,
