@@ -159,7 +159,9 @@ describe("bad input", () => {
 });
 
 test("DNSSEC and query logging outside the aws partition are refused (their key and logs must be in us-east-1); turned off, the zone synthesizes", () => {
-  const errors = synthErrors(build(), "us-gov-west-1");
+  // once, however many zones the environment creates
+  const errors = synthErrors(build({ zones: ["example.com", "example.org"] }), "us-gov-west-1");
+  expect(errors.filter((error) => error.includes("Route53 keeps"))).toHaveLength(1);
   expect(errors).toContainEqual(expect.stringContaining("hardening is {\"dnssec\":true,\"dnsQueryLogging\":true}: Route53 keeps a public zone's DNSSEC key and query logs in us-east-1, which is not in us-gov-west-1's partition (aws-us-gov)"));
   expect(synthErrors(build({ hardening: { dnssec: false, dnsQueryLogging: false } }), "us-gov-west-1").filter((error) => error.includes("us-east-1"))).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { INetwork, Network, NetworkProps } from "./network";
 import { StoppedTaskEvents } from "./stopped-task-events";
 import { ListenerRoutes } from "./listener-routes";
 import { partitionOf, providerRegion, snakeCase } from "../app/naming";
+import { US_EAST_1 } from "../app/us-east-1-provider";
 import { reportInvalid, validChoice } from "../checks/validation";
 import { rejectUnknownProps } from "../checks/unknown-props";
 import { TaskEgress, validTaskEgress } from "../task/task-security-group";
@@ -171,6 +172,7 @@ export class Environment extends Construct {
     this.cluster = props.cluster ?? new Cluster(this, "cluster", { name: this.name });
     this.network = props.network ?? this.newNetwork(props.networkOptions);
     this.zones = (props.zones ?? []).map((zone) => (typeof zone === "string" ? this.newZone(zone) : zone));
+    if (this.zones.some((zone) => zone instanceof HostedZone)) this.checkZoneHardeningPartition();
     this.alertTopic = props.alertEmails?.length
       ? new AlertTopic(this, "alerts", { name: `${this.name}-alerts`, emails: props.alertEmails })
       : undefined;
@@ -404,6 +406,19 @@ export class Environment extends Construct {
     return network;
   }
 
+  /** DNSSEC and query logging of the zones it creates need us-east-1, which only the aws partition has. */
+  private checkZoneHardeningPartition(): void {
+    const region = providerRegion(this);
+    if (region && partitionOf(region) !== "aws" && (this.hardening.dnssec || this.hardening.dnsQueryLogging)) {
+      reportInvalid(this, {
+        field: "hardening",
+        value: { dnssec: this.hardening.dnssec, dnsQueryLogging: this.hardening.dnsQueryLogging },
+        allowed: `Route53 keeps a public zone's DNSSEC key and query logs in ${US_EAST_1}, which is not in ${region}'s partition (${partitionOf(region)})`,
+        fix: "set hardening: { dnssec: false, dnsQueryLogging: false } for this environment",
+      });
+    }
+  }
+
   private newZone(zoneName: string): HostedZone {
     const valid = ZONE_NAME.test(zoneName);
     if (!valid) {
@@ -412,15 +427,6 @@ export class Environment extends Construct {
         value: zoneName,
         allowed: "a lowercase DNS name such as \"example.com\"",
         fix: "give the zone's domain without scheme or path",
-      });
-    }
-    const region = providerRegion(this);
-    if (region && partitionOf(region) !== "aws" && (this.hardening.dnssec || this.hardening.dnsQueryLogging)) {
-      reportInvalid(this, {
-        field: "hardening",
-        value: { dnssec: this.hardening.dnssec, dnsQueryLogging: this.hardening.dnsQueryLogging },
-        allowed: `Route53 keeps a public zone's DNSSEC key and query logs in us-east-1, which is not in ${region}'s partition (${partitionOf(region)})`,
-        fix: "set hardening: { dnssec: false, dnsQueryLogging: false } for this environment",
       });
     }
     const normalized = zoneName.replace(/\.$/, "");
