@@ -100,7 +100,7 @@ export abstract class ServiceBase extends WorkloadBase {
         resources: ["*"],
       });
       // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html, "Considerations".
-      if (props.readonlyRootFilesystem ?? true) {
+      if (this.readonlyRootFilesystem) {
         Annotations.of(this).addWarning(
           "enableExecuteCommand is true and the main container's root file system is read-only: ECS Exec's agent " +
             "writes its files in the container, and AWS does not support it on a read-only root file system, so " +

@@ -196,6 +196,8 @@ export abstract class WorkloadBase extends Construct {
   public readonly secrets: Record<string, ISecret>;
   public readonly taskDefinition: FargateTaskDefinition;
   public readonly container: ContainerDefinition;
+  /** Whether the main container's root file system is read-only (`readonlyRootFilesystem`, true by default). */
+  public readonly readonlyRootFilesystem: boolean;
   private readonly fileSystems: FileSystemMount[];
 
   constructor(environment: Environment, id: string, props: WorkloadProps, portMapping?: number) {
@@ -252,7 +254,7 @@ export abstract class WorkloadBase extends Construct {
           : new TaskExecutionRole(this, "execution_role", { roleArn: props.executionRoleArn }),
     });
     this.fileSystems = props.fileSystems ?? [];
-    const readonlyRoot = props.readonlyRootFilesystem ?? true;
+    this.readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     this.container = this.taskDefinition.addContainer("container", {
       name: this.resourceName,
       image: props.image,
@@ -266,8 +268,8 @@ export abstract class WorkloadBase extends Construct {
       entryPoint: props.entryPoint,
       healthCheck: props.containerHealthCheck,
       dependsOn: props.dependsOn,
-      readonlyRootFilesystem: readonlyRoot,
-      mountPoints: this.mountPoints(props, readonlyRoot),
+      readonlyRootFilesystem: this.readonlyRootFilesystem,
+      mountPoints: this.mountPoints(props),
     });
     // Ids by position: two sidecars of one name are the task's check to report, not a construct clash.
     (props.sidecars ?? []).forEach(({ writablePaths, ...sidecar }, index) => {
@@ -286,9 +288,9 @@ export abstract class WorkloadBase extends Construct {
   }
 
   /** The task volumes and the main container's mount points: scratch space and EFS file systems. */
-  private mountPoints(props: WorkloadProps, readonlyRoot: boolean): MountPoint[] | undefined {
+  private mountPoints(props: WorkloadProps): MountPoint[] | undefined {
     const mounts = [
-      ...this.scratchMounts(props.writablePaths, readonlyRoot, "writablePaths", "scratch"),
+      ...this.scratchMounts(props.writablePaths, this.readonlyRootFilesystem, "writablePaths", "scratch"),
       ...this.fileSystems.map((mount, index) => {
         if (!CONTAINER_PATH.test(mount.containerPath)) {
           reportInvalid(this, { field: `fileSystems[${index}].containerPath`, value: mount.containerPath, allowed: "an absolute path in the container", fix: "e.g. \"/data\"" });
