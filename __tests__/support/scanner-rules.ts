@@ -35,16 +35,18 @@ const isWorld = (rule: any) => WORLD.includes(rule.cidr_ipv4) || WORLD.includes(
 const referencedBy = (type: string, resource: Resource, all: (type: string) => Resource[], also: (other: Resource) => boolean = () => true) =>
   all(type).some((other) => other.expressions.includes(`"${resource.address}`) && also(other));
 const block = (value: any) => (Array.isArray(value) ? value[0] : value);
+/** A rule on what a resource is connected to: it passes when a resource of `connectedType` references it (and passes `also`). */
+const connected = (id: string, title: string, type: string, connectedType: string, also?: (other: Resource) => boolean): Rule => ({
+  id,
+  title,
+  type,
+  passes: (resource, all) => referencedBy(connectedType, resource, all, also),
+});
 
 const RULES: Rule[] = [
   // Load balancer
   { id: "CKV_AWS_91", title: "ELBv2 has access logging enabled", type: "aws_lb", passes: (lb) => block(lb.values.access_logs)?.enabled === true },
-  {
-    id: "CKV2_AWS_28",
-    title: "public facing ALB is protected by WAF",
-    type: "aws_lb",
-    passes: (lb, all) => referencedBy("aws_wafv2_web_acl_association", lb, all),
-  },
+  connected("CKV2_AWS_28", "public facing ALB is protected by WAF", "aws_lb", "aws_wafv2_web_acl_association"),
   { id: "CKV_AWS_150", title: "load balancer has deletion protection enabled", type: "aws_lb", passes: (lb) => lb.values.enable_deletion_protection === true },
   { id: "CKV_AWS_131", title: "ALB drops invalid HTTP headers", type: "aws_lb", passes: (lb) => lb.values.drop_invalid_header_fields === true },
   {
@@ -68,21 +70,12 @@ const RULES: Rule[] = [
     type: "aws_wafv2_web_acl",
     passes: (acl) => JSON.stringify(acl.values.rule).includes("AWSManagedRulesKnownBadInputsRuleSet"),
   },
-  {
-    id: "CKV2_AWS_31",
-    title: "WAF2 has a logging configuration",
-    type: "aws_wafv2_web_acl",
-    passes: (acl, all) => referencedBy("aws_wafv2_web_acl_logging_configuration", acl, all),
-  },
+  connected("CKV2_AWS_31", "WAF2 has a logging configuration", "aws_wafv2_web_acl", "aws_wafv2_web_acl_logging_configuration"),
   // Network
-  { id: "CKV2_AWS_11", title: "VPC flow logging is enabled", type: "aws_vpc", passes: (vpc, all) => referencedBy("aws_flow_log", vpc, all) },
-  {
-    id: "CKV2_AWS_12",
-    title: "the default security group of every VPC restricts all traffic",
-    type: "aws_vpc",
-    passes: (vpc, all) =>
-      referencedBy("aws_default_security_group", vpc, all, (group) => !group.values.ingress?.length && !group.values.egress?.length),
-  },
+  connected("CKV2_AWS_11", "VPC flow logging is enabled", "aws_vpc", "aws_flow_log"),
+  connected("CKV2_AWS_12", "the default security group of every VPC restricts all traffic", "aws_vpc", "aws_default_security_group", (group) =>
+    !group.values.ingress?.length && !group.values.egress?.length,
+  ),
   {
     id: "CKV_AWS_260",
     title: "no security group allows ingress from 0.0.0.0/0 to port 80",
@@ -163,81 +156,30 @@ const RULES: Rule[] = [
     passes: (service) => block(service.values.network_configuration)?.assign_public_ip !== true,
   },
   // Route53
-  {
-    id: "CKV2_AWS_38",
-    title: "DNSSEC signing is enabled for Route53 public hosted zones",
-    type: "aws_route53_zone",
-    passes: (zone, all) => referencedBy("aws_route53_hosted_zone_dnssec", zone, all),
-  },
-  {
-    id: "CKV2_AWS_39",
-    title: "DNS query logging is enabled for Route53 hosted zones",
-    type: "aws_route53_zone",
-    passes: (zone, all) => referencedBy("aws_route53_query_log", zone, all),
-  },
+  connected("CKV2_AWS_38", "DNSSEC signing is enabled for Route53 public hosted zones", "aws_route53_zone", "aws_route53_hosted_zone_dnssec"),
+  connected("CKV2_AWS_39", "DNS query logging is enabled for Route53 hosted zones", "aws_route53_zone", "aws_route53_query_log"),
   // S3 (the access-log bucket)
-  {
-    id: "CKV2_AWS_6",
-    title: "S3 bucket has a public access block",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) =>
-      referencedBy("aws_s3_bucket_public_access_block", bucket, all, (block) =>
-        ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].every((key) => block.values[key] === true),
-      ),
-  },
-  {
-    id: "CKV_AWS_21",
-    title: "S3 bucket has versioning enabled",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) =>
-      referencedBy("aws_s3_bucket_versioning", bucket, all, (versioning) => block(versioning.values.versioning_configuration).status === "Enabled"),
-  },
-  {
-    id: "CKV2_AWS_61",
-    title: "S3 bucket has a lifecycle configuration",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) => referencedBy("aws_s3_bucket_lifecycle_configuration", bucket, all),
-  },
-  {
-    id: "CKV_AWS_300",
-    title: "S3 lifecycle configuration aborts failed multipart uploads",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) =>
-      referencedBy("aws_s3_bucket_lifecycle_configuration", bucket, all, (lifecycle) =>
-        lifecycle.values.rule.some((rule: any) => rule.abort_incomplete_multipart_upload?.length),
-      ),
-  },
-  {
-    id: "S3.5 (Security Hub)",
-    title: "S3 bucket policy requires requests to use SSL",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) =>
-      referencedBy("aws_s3_bucket_policy", bucket, all, (policy) =>
-        decodeJsonencode(policy.source.policy).Statement.some(
-          (statement: any) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false",
-        ),
-      ),
-  },
-  {
-    id: "CKV_AWS_145",
-    title: "S3 bucket is encrypted with KMS by default",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) =>
-      referencedBy("aws_s3_bucket_server_side_encryption_configuration", bucket, all, (encryption) => JSON.stringify(encryption.values).includes("aws:kms")),
-  },
-  { id: "CKV_AWS_18", title: "S3 bucket has access logging enabled", type: "aws_s3_bucket", passes: (bucket, all) => referencedBy("aws_s3_bucket_logging", bucket, all) },
-  {
-    id: "CKV_AWS_144",
-    title: "S3 bucket has cross-region replication enabled",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) => referencedBy("aws_s3_bucket_replication_configuration", bucket, all),
-  },
-  {
-    id: "CKV2_AWS_62",
-    title: "S3 bucket has event notifications enabled",
-    type: "aws_s3_bucket",
-    passes: (bucket, all) => referencedBy("aws_s3_bucket_notification", bucket, all),
-  },
+  connected("CKV2_AWS_6", "S3 bucket has a public access block", "aws_s3_bucket", "aws_s3_bucket_public_access_block", (access) =>
+    ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].every((key) => access.values[key] === true),
+  ),
+  connected("CKV_AWS_21", "S3 bucket has versioning enabled", "aws_s3_bucket", "aws_s3_bucket_versioning", (versioning) =>
+    block(versioning.values.versioning_configuration).status === "Enabled",
+  ),
+  connected("CKV2_AWS_61", "S3 bucket has a lifecycle configuration", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration"),
+  connected("CKV_AWS_300", "S3 lifecycle configuration aborts failed multipart uploads", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", (lifecycle) =>
+    lifecycle.values.rule.some((rule: any) => rule.abort_incomplete_multipart_upload?.length),
+  ),
+  connected("S3.5 (Security Hub)", "S3 bucket policy requires requests to use SSL", "aws_s3_bucket", "aws_s3_bucket_policy", (policy) =>
+    decodeJsonencode(policy.source.policy).Statement.some(
+      (statement: any) => statement.Effect === "Deny" && statement.Condition?.Bool?.["aws:SecureTransport"] === "false",
+    ),
+  ),
+  connected("CKV_AWS_145", "S3 bucket is encrypted with KMS by default", "aws_s3_bucket", "aws_s3_bucket_server_side_encryption_configuration", (encryption) =>
+    JSON.stringify(encryption.values).includes("aws:kms"),
+  ),
+  connected("CKV_AWS_18", "S3 bucket has access logging enabled", "aws_s3_bucket", "aws_s3_bucket_logging"),
+  connected("CKV_AWS_144", "S3 bucket has cross-region replication enabled", "aws_s3_bucket", "aws_s3_bucket_replication_configuration"),
+  connected("CKV2_AWS_62", "S3 bucket has event notifications enabled", "aws_s3_bucket", "aws_s3_bucket_notification"),
 ];
 
 /** Every rule a resource of the plan fails, as `{ rule, address }`, sorted by rule. */
