@@ -60,8 +60,8 @@ function withReplacementAndDeletion(plan: any): any {
 beforeAll(async () => {
   outdir = runAppCommand({ TF_VAR_password: SECRET });
   [planned, dev] = await Promise.all([
-    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod", validate: false }),
-    planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev", validate: false }),
+    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod" }),
+    planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev" }),
   ]);
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;

@@ -436,7 +436,7 @@ function review(...argv: string[]): { code: number; stdout: string } {
 }
 
 beforeAll(async () => {
-  planned = await planHcl({ "main.tf": HARDENED }, { name: "review-hardening-cost", validate: false });
+  planned = await planHcl({ "main.tf": HARDENED }, { name: "review-hardening-cost" });
   cost = reviewPlan(planned.plan).cost;
 });
 

@@ -403,8 +403,8 @@ let benign: PlannedStack;
 
 beforeAll(async () => {
   // One after the other: the machine's cores are shared.
-  risky = await planHcl({ "main.tf": RISKY }, { name: "review-hcl-risky", vars: { db_password: CANARIES.dbVariable }, validate: false });
-  benign = await planHcl({ "main.tf": BENIGN }, { name: "review-hcl-benign", vars: { api_token: EPHEMERAL_TOKEN }, validate: false });
+  risky = await planHcl({ "main.tf": RISKY }, { name: "review-hcl-risky", vars: { db_password: CANARIES.dbVariable } });
+  benign = await planHcl({ "main.tf": BENIGN }, { name: "review-hcl-benign", vars: { api_token: EPHEMERAL_TOKEN } });
 });
 
 afterAll(() => cleanupPlannedStacks());

@@ -52,7 +52,7 @@ beforeAll(async () => {
   const stackDir = join(outdir, "stacks", "platform-prod");
   const vars = canaryVars(stackDir, SECRET);
   expect(Object.keys(vars).length).toBeGreaterThan(0);
-  planned = await planStack(stackDir, { vars, name: "review-platform", validate: false });
+  planned = await planStack(stackDir, { vars, name: "review-platform" });
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
   const priority = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after.priority;

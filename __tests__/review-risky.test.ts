@@ -106,7 +106,7 @@ function review(...argv: string[]): { code: number; stdout: string } {
 }
 
 beforeAll(async () => {
-  planned = await planSynthesized(riskyStack(), { vars: { password: PASSWORD, db_password: DB_PASSWORD }, name: "review-risky", validate: false });
+  planned = await planSynthesized(riskyStack(), { vars: { password: PASSWORD, db_password: DB_PASSWORD }, name: "review-risky" });
   text = review().stdout;
   markdown = review("--format", "markdown").stdout;
 });

@@ -14,7 +14,7 @@ import { reviewPlan } from "../src/cli/review/review";
 import { runReview } from "../src/cli/review/cli";
 import { runAppCommand } from "./support/app-command";
 import { DEFAULT_APP_SECRET } from "./support/canaries";
-import { PlannedStack, cleanupPlannedStacks, configurationResource, planStack, planSynthesized, plannedResource, resourcesOfType } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, configurationResource, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
 
 jest.setTimeout(600_000);
 
@@ -68,17 +68,17 @@ const planned: Record<string, PlannedStack> = {};
 beforeAll(async () => {
   outdir = runAppCommand({ TF_VAR_password: SECRET });
   const names = Object.keys(CHOICES);
-  // Two at a time: the machine has two cores.
-  for (let start = 0; start < names.length; start += 2) {
-    await Promise.all(
-      names.slice(start, start + 2).map(async (name, index) => {
-        const choice = CHOICES[name];
-        const options = { vars: { password: SECRET }, name: `egress-${start + index}`, validate: false };
-        planned[name] =
-          choice === "main.ts" ? await planStack(join(outdir, "stacks", "hello-prod"), options) : await planSynthesized(defaultAppProd(choice), options);
-      }),
-    );
-  }
+  const plans = await planStacks(
+    names.map((name, index) => {
+      const choice = CHOICES[name];
+      return {
+        stack: choice === "main.ts" ? join(outdir, "stacks", "hello-prod") : defaultAppProd(choice),
+        vars: { password: SECRET },
+        name: `egress-${index}`,
+      };
+    }),
+  );
+  names.forEach((name, index) => (planned[name] = plans[index]));
 });
 
 afterAll(() => {
@@ -94,7 +94,7 @@ const references = (name: string, address: string, argument: string): string[] =
   ...new Set(JSON.stringify(configurationResource(plan(name), address).expressions[argument]).match(/aws_[a-z0-9_]+\.[a-z0-9_]+/g) ?? []),
 ];
 function reviewText(name: string, ...argv: string[]): { code: number; stdout: string } {
-  const file = join(planned[name].dir, `review-${argv.length}.json`);
+  const file = join(planned[name].dir, `review-${Object.keys(planned).indexOf(name)}-${argv.length}.json`); // the stacks share the batch's dir
   writeFileSync(file, planned[name].planJsonText);
   let stdout = "";
   const code = runReview([file, ...argv], { stdout: (out) => (stdout += out), stderr: () => undefined });

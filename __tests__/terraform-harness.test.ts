@@ -11,6 +11,7 @@ import {
   cleanupPlannedStacks,
   configurationResource,
   planStack,
+  planStacks,
   planSynthesized,
   plannedResource,
   readPlanFileEntries,
@@ -19,6 +20,7 @@ import {
   terraformVersion,
   whereTextAppears,
 } from "./support/terraform";
+import { BATCH_ROOT_FILE, batchRefusal } from "./support/plan-batch";
 
 jest.setTimeout(300_000);
 
@@ -54,7 +56,7 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
   return stack;
 }
 
-/** Plans without `terraform validate` unless asked: only the tests of validate itself read its output. */
+/** Plans; `terraform validate` runs only when asked, for the tests of validate itself. */
 const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }, validate = false) =>
   planSynthesized(JSON.stringify(stack, null, 2), { name, vars, validate });
 
@@ -157,37 +159,161 @@ test("the leak check finds a value that IS stored: a sensitive but not ephemeral
   expect(whereTextAppears(planned, CANARY)).toEqual(expect.arrayContaining(["plan JSON", `${PLAN_FILE} entry tfplan`]));
 });
 
-test("a stack with an s3 backend still plans, with local state", async () => {
-  const planned = await plan(
-    tinyStack((stack) => (stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "eu-west-1" } })),
-    "s3-backend",
-  );
-  expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
+describe("several stacks in one Terraform run, each cut out as if planned alone", () => {
+  /** Every part the cut renames: an alias, outputs (one sensitive), a plain variable, a moved block, a prior state with an orphan on the alias. */
+  const upgraded = tinyStack((stack) => {
+    stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" });
+    stack.resource.aws_cloudwatch_log_group.east = { provider: "aws.us_east_1", name: "/harness/east" };
+    stack.variable.retention = { type: "number" };
+    stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = "${var.retention}";
+    stack.moved = [{ from: "aws_cloudwatch_log_group.old_logs", to: "aws_cloudwatch_log_group.logs" }];
+    stack.output = {
+      log_group: { value: "${aws_cloudwatch_log_group.logs.name}" },
+      parameter_arn: { value: "${aws_ssm_parameter.secret.arn}", sensitive: true },
+    };
+  });
+  const logGroup = (name: string, region: string) => ({
+    schema_version: 0,
+    attributes: {
+      arn: `arn:aws:logs:${region}:123456789012:log-group:${name}`,
+      id: name,
+      kms_key_id: "",
+      log_group_class: "STANDARD",
+      name,
+      name_prefix: "",
+      retention_in_days: 30,
+      skip_destroy: false,
+      tags: null,
+      tags_all: { ManagedBy: "fargate-as-code", Stack: "harness" },
+    },
+    sensitive_attributes: [],
+    dependencies: ["aws_ssm_parameter.old"],
+  });
+  const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
+  const priorState = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 3,
+    lineage: "00000000-0000-4000-8000-000000000001",
+    outputs: { log_group: { value: "/harness/web", type: "string" } },
+    resources: [
+      { mode: "managed", type: "aws_cloudwatch_log_group", name: "old_logs", provider, instances: [logGroup("/harness/web", "eu-west-1")] },
+      { mode: "managed", type: "aws_cloudwatch_log_group", name: "gone", provider: `${provider}.us_east_1`, instances: [logGroup("/harness/gone", "us-east-1")] },
+    ],
+    check_results: null,
+  };
+  const stacks: Record<string, { stack: any; vars?: Record<string, string>; priorState?: object }> = {
+    upgraded: { stack: upgraded, vars: { secret_value: CANARY, retention: "14" }, priorState },
+    "s3-backend": {
+      stack: tinyStack((stack) => (stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "eu-west-1" } })),
+    },
+    "cloud-block": {
+      stack: tinyStack((stack) => {
+        delete stack.terraform.backend;
+        stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
+      }),
+    },
+    "other-region": { stack: tinyStack((stack) => (stack.provider.aws[0].region = "us-west-2")) },
+  };
+  const toPlan = Object.entries(stacks).map(([name, { stack, vars, priorState }]) => ({
+    stack: JSON.stringify(stack, null, 2),
+    name,
+    vars: vars ?? { secret_value: CANARY },
+    priorState,
+    refresh: false, // a prior state cannot be refreshed offline, and a batch plans all its stacks one way
+  }));
+  const alone: Record<string, PlannedStack> = {};
+  const batched: Record<string, PlannedStack> = {};
+  beforeAll(async () => {
+    const [aloneList, batchList] = await Promise.all([
+      Promise.all(toPlan.map(({ stack, ...options }) => planSynthesized(stack, options))),
+      planStacks(toPlan),
+    ]);
+    toPlan.forEach(({ name }, index) => {
+      alone[name] = aloneList[index];
+      batched[name] = batchList[index];
+    });
+  });
+  // relevant_attributes come in no fixed order (two plans of one stack alone differ too), and a batch's may
+  // hold more: what the root's re-exports of the stack's outputs read.
+  const relevantAttributes = (plan: any) => (plan.relevant_attributes ?? []).map((item: any) => JSON.stringify(item));
+  const withoutRunDetails = ({ timestamp, relevant_attributes, ...rest }: any) => rest;
+
+  test.each(Object.keys(stacks))("%s: the batch's cut is the plan of the stack alone", (name) => {
+    expect(batched[name].dir).not.toBe(alone[name].dir);
+    expect(withoutRunDetails(batched[name].plan)).toEqual(withoutRunDetails(alone[name].plan));
+    expect(relevantAttributes(batched[name].plan)).toEqual(expect.arrayContaining(relevantAttributes(alone[name].plan)));
+    expect(JSON.parse(batched[name].planJsonText)).toEqual(batched[name].plan);
+  });
+
+  test("the cut renames what the batch prefixed: outputs, variables, provider keys, moved and orphaned resources", () => {
+    const plan = batched.upgraded.plan;
+    expect(plan.output_changes.log_group.after).toBe("/harness/web");
+    expect(plan.output_changes.parameter_arn.after_sensitive).toBe(true);
+    expect(plan.variables).toEqual({ retention: { value: "14" } });
+    expect(resourceChange(plan, "aws_cloudwatch_log_group.logs")).toMatchObject({
+      previous_address: "aws_cloudwatch_log_group.old_logs",
+      change: { actions: ["update"], after: { retention_in_days: 14 } },
+    });
+    expect(resourceChange(plan, "aws_cloudwatch_log_group.gone").change.actions).toEqual(["delete"]);
+    expect(configurationResource(plan, "aws_cloudwatch_log_group.east").provider_config_key).toBe("aws.us_east_1");
+    expect(Object.keys(plan.configuration.provider_config).sort()).toEqual(["aws", "aws.us_east_1"]);
+    expect(plan.prior_state.values.root_module.resources.map((resource: any) => resource.address).sort()).toEqual([
+      "aws_cloudwatch_log_group.gone",
+      "aws_cloudwatch_log_group.logs", // moved: the prior state is shown after the move
+    ]);
+  });
+
+  test("one Terraform run: one plan file, one aws provider block per distinct configuration", () => {
+    const dirs = new Set(Object.values(batched).map((planned) => planned.dir));
+    expect(dirs.size).toBe(1);
+    const [dir] = dirs;
+    const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
+    // eu-west-1 with the default tags (three stacks), us-east-1 (the alias of one), us-west-2 (one)
+    expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    expect(root.provider.aws.every((block: any) => block.access_key === "mock" && block.skip_requesting_account_id === true)).toBe(true);
+    expect(whereTextAppears(batched.upgraded, CANARY)).toEqual([]);
+  });
+
+  test("a stack with an s3 backend or a cloud block still plans, with local state; an aliased provider gets the offline settings too", () => {
+    expect(resourcesOfType(alone["s3-backend"].plan, "aws_ssm_parameter")).toHaveLength(1);
+    expect(resourcesOfType(alone["cloud-block"].plan, "aws_cloudwatch_log_group")).toHaveLength(1);
+    expect(resourcesOfType(alone.upgraded.plan, "aws_cloudwatch_log_group").map((group) => group.values.name).sort()).toEqual([
+      "/harness/east",
+      "/harness/web",
+    ]);
+  });
 });
 
-test("a stack with a cloud block still plans, with local state", async () => {
-  const planned = await plan(
-    tinyStack((stack) => {
-      delete stack.terraform.backend;
-      stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
-    }),
-    "cloud-block",
+test("a batch that fails is planned stack by stack: the error is the failing stack's own", async () => {
+  const missingVariable = tinyStack((stack) => (stack.variable.other_secret = { type: "string", ephemeral: true }));
+  missingVariable.resource.aws_ssm_parameter.other = { name: "/harness/OTHER", type: "SecureString", value_wo: "${var.other_secret}", value_wo_version: 1 };
+  const error: Error = await planStacks([
+    { stack: JSON.stringify(missingVariable), name: "missing-other", vars: { secret_value: CANARY } },
+    { stack: JSON.stringify(tinyStack()), name: "fine", vars: { secret_value: CANARY } }, // not planned: the first failure ends it
+  ]).then(
+    () => new Error("the batch planned, but it was expected to fail"),
+    (thrown) => thrown,
   );
-  expect(resourcesOfType(planned.plan, "aws_cloudwatch_log_group")).toHaveLength(1);
+  expect(error.message).toMatch(/^"missing-other": `terraform plan/);
+  expect(error.message).toContain("No value for required variable");
+  expect(error.message).not.toContain(CANARY);
+  const dir = /\(in ([^)\n]+)\)/.exec(error.message)?.[1];
+  if (dir?.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("an aliased aws provider gets the offline settings too", async () => {
-  const planned = await plan(
-    tinyStack((stack) => {
-      stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" });
-      stack.resource.aws_cloudwatch_log_group.east = { provider: "aws.us_east_1", name: "/harness/east" };
-    }),
-    "alias",
-  );
-  expect(resourcesOfType(planned.plan, "aws_cloudwatch_log_group").map((group) => group.values.name).sort()).toEqual([
-    "/harness/east",
-    "/harness/web",
-  ]);
+test("a stack whose aws provider settings hold expressions, or with import blocks, is planned alone", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-refusal-"));
+  try {
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tinyStack()));
+    expect(batchRefusal(dir)).toBeUndefined();
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tinyStack((stack) => (stack.provider.aws[0].region = "${var.region}"))));
+    expect(batchRefusal(dir)).toBe("its aws provider settings hold expressions");
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tinyStack((stack) => (stack.import = [{ to: "aws_cloudwatch_log_group.logs", id: "/harness/web" }]))));
+    expect(batchRefusal(dir)).toBe("it has import blocks, which only a root module may have");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched", async () => {
@@ -195,7 +321,7 @@ test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched
   try {
     fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(tinyStack()));
     fs.writeFileSync(path.join(stackDir, "terraform.tfstate"), "not state: must not be copied");
-    const planned = await planStack(stackDir, { vars: { secret_value: CANARY }, validate: false });
+    const planned = await planStack(stackDir, { vars: { secret_value: CANARY } });
     expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(fs.existsSync(path.join(planned.dir, "terraform.tfstate"))).toBe(false);
     expect(fs.readdirSync(stackDir).sort()).toEqual(["cdk.tf.json", "terraform.tfstate"]);

@@ -18,7 +18,7 @@ import {
   SecretParameter,
   WebService,
 } from "../src";
-import { PlannedStack, cleanupPlannedStacks, planSynthesized, plannedResource, resourcesOfType } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
 
 jest.setTimeout(300_000);
 
@@ -134,15 +134,9 @@ const variants: Record<string, () => string> = {
 const planned: Record<string, PlannedStack> = {};
 
 beforeAll(async () => {
-  // Two at a time: the machine has two cores.
   const names = Object.keys(variants);
-  for (let start = 0; start < names.length; start += 2) {
-    await Promise.all(
-      names.slice(start, start + 2).map(async (name) => {
-        planned[name] = await planSynthesized(variants[name](), { name, validate: false });
-      }),
-    );
-  }
+  const plans = await planStacks(names.map((name) => ({ stack: variants[name](), name })));
+  names.forEach((name, index) => (planned[name] = plans[index]));
 });
 
 afterAll(() => cleanupPlannedStacks());

@@ -5,7 +5,7 @@ import {
   PlannedStack,
   cleanupPlannedStacks,
   configurationResource,
-  planSynthesized,
+  planStacks,
   plannedResource,
   resourcesOfType,
   whereTextAppears,
@@ -15,12 +15,40 @@ jest.setTimeout(300_000);
 
 const base: FargateWebAppProps = { name: "hello", image: "public.ecr.aws/nginx/nginx:1.27-alpine", domain: "hello.example.com" };
 
-/** Synthesizes one app in its own stack and plans it offline with the given variable values. */
-function planApp(name: string, props: Partial<FargateWebAppProps>, vars: Record<string, string> = {}): Promise<PlannedStack> {
+/** One app in its own stack, synthesized, with the variable values to plan it with. */
+function app(name: string, props: Partial<FargateWebAppProps>, vars: Record<string, string> = {}) {
   const stack = new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
   new FargateWebApp(stack, "hello", { ...base, ...props });
-  return planSynthesized(Testing.synth(stack, true), { vars, name, validate: false });
+  return { stack: Testing.synth(stack, true), vars, name };
 }
+
+const SECRETS = { password: "canary-pw-7d41f0", api_token: "canary-token-93be2c" };
+const VARIANTS = {
+  "existing-vpc": app(
+    "existing-vpc",
+    {
+      network: Network.fromExisting({
+        vpcId: "vpc-0123456789abcdef0",
+        publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
+        privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
+      }),
+    },
+    { password: "unused" },
+  ),
+  "existing-zone": app("existing-zone", {
+    domain: "app.example.org",
+    hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
+  }),
+  "no-secret": app("no-secret", {}),
+  "two-secrets": app("two-secrets", { secrets: { PASSWORD: {}, API_TOKEN: { version: 2 } } }, SECRETS),
+};
+const planned: Record<string, PlannedStack> = {};
+
+beforeAll(async () => {
+  const names = Object.keys(VARIANTS) as Array<keyof typeof VARIANTS>;
+  const plans = await planStacks(names.map((name) => VARIANTS[name]));
+  names.forEach((name, index) => (planned[name] = plans[index]));
+});
 
 const types = (plan: any) => new Set(plan.resource_changes.map((change: any) => change.type));
 const executionPolicy = (plan: any) =>
@@ -29,18 +57,8 @@ const executionPolicy = (plan: any) =>
 afterAll(() => cleanupPlannedStacks());
 
 describe("variants of the app, planned offline by Terraform", () => {
-  test("in an existing VPC: no network resources; the load balancer and tasks use the given subnets", async () => {
-    const { plan } = await planApp(
-      "existing-vpc",
-      {
-        network: Network.fromExisting({
-          vpcId: "vpc-0123456789abcdef0",
-          publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-          privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
-        }),
-      },
-      { password: "unused" },
-    );
+  test("in an existing VPC: no network resources; the load balancer and tasks use the given subnets", () => {
+    const { plan } = planned["existing-vpc"];
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_internet_gateway", "aws_route_table"]) {
       expect(types(plan).has(type)).toBe(false);
     }
@@ -56,11 +74,8 @@ describe("variants of the app, planned offline by Terraform", () => {
     expect(resourcesOfType(plan, "aws_route53_record").map((record) => record.values.type)).not.toContain("AAAA");
   });
 
-  test("with an existing hosted zone: no zone created; records and validation go in the given zone", async () => {
-    const { plan } = await planApp("existing-zone", {
-      domain: "app.example.org",
-      hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
-    });
+  test("with an existing hosted zone: no zone created; records and validation go in the given zone", () => {
+    const { plan } = planned["existing-zone"];
     expect(types(plan).has("aws_route53_zone")).toBe(false);
     expect(plan.output_changes.hello_name_servers).toBeUndefined();
     const zones = resourcesOfType(plan, "aws_route53_record").map((record) => record.values.zone_id);
@@ -69,8 +84,8 @@ describe("variants of the app, planned offline by Terraform", () => {
     expect(plannedResource(plan, "aws_acm_certificate.hello_certificate").values.domain_name).toBe("app.example.org");
   });
 
-  test("with no secret: no parameter, no variable, and the execution role may only write logs", async () => {
-    const { plan } = await planApp("no-secret", {});
+  test("with no secret: no parameter, no variable, and the execution role may only write logs", () => {
+    const { plan } = planned["no-secret"];
     expect(types(plan).has("aws_ssm_parameter")).toBe(false);
     expect(plan.configuration.root_module.variables).toBeUndefined();
     expect(executionPolicy(plan).Statement).toEqual([
@@ -78,10 +93,8 @@ describe("variants of the app, planned offline by Terraform", () => {
     ]);
   });
 
-  test("with two secrets: two parameters, each from its own variable, both granted, neither value anywhere", async () => {
-    const secrets = { password: "canary-pw-7d41f0", api_token: "canary-token-93be2c" };
-    const planned = await planApp("two-secrets", { secrets: { PASSWORD: {}, API_TOKEN: { version: 2 } } }, secrets);
-    const { plan } = planned;
+  test("with two secrets: two parameters, each from its own variable, both granted, neither value anywhere", () => {
+    const { plan } = planned["two-secrets"];
     expect(resourcesOfType(plan, "aws_ssm_parameter").map((parameter) => parameter.values.name).sort()).toEqual([
       "/hello/API_TOKEN",
       "/hello/PASSWORD",
@@ -95,8 +108,8 @@ describe("variants of the app, planned offline by Terraform", () => {
       "${aws_ssm_parameter.hello_secret_api_token.arn}",
       "${aws_ssm_parameter.hello_secret_password.arn}",
     ]);
-    for (const value of Object.values(secrets)) {
-      expect(whereTextAppears(planned, value)).toEqual([]);
+    for (const value of Object.values(SECRETS)) {
+      expect(whereTextAppears(planned["two-secrets"], value)).toEqual([]);
     }
   });
 });

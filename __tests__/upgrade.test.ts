@@ -15,8 +15,8 @@
 import { existsSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
-import { pendingChanges, planAgainstState } from "./support/prior-state";
-import { PlannedStack, cleanupPlannedStacks } from "./support/terraform";
+import { pendingChanges } from "./support/prior-state";
+import { PlannedStack, StackToPlan, cleanupPlannedStacks, planStacks } from "./support/terraform";
 
 jest.setTimeout(300_000);
 
@@ -43,7 +43,10 @@ let planCount = 0;
 beforeAll(async () => {
   const started = Date.now();
   outdir = runAppCommand({ TF_VAR_password: VARS.password });
-  const jobs: Promise<void>[] = [];
+  // One Terraform run plans them all (support/plan-batch.ts): each is cut out as if planned alone.
+  const plans: Array<{ stack: StackToPlan; keep: (plan: PlannedStack) => void }> = [];
+  const against = (json: string, priorState: any, name: string, keep: (plan: PlannedStack) => void) =>
+    plans.push({ stack: { stack: json, priorState, refresh: false, vars: VARS, name }, keep });
   for (const environment of ENVIRONMENTS) {
     const stateFile = join(FIXTURES, `hello-${environment}.${RELEASE}.tfstate.json`);
     if (!existsSync(stateFile)) {
@@ -57,31 +60,16 @@ beforeAll(async () => {
     const newJson = readFileSync(join(outdir, "stacks", `hello-${environment}`, "cdk.tf.json"), "utf8");
     const upgrade = { priorState } as Upgrade;
     upgrades[environment] = upgrade;
-    // The plans run side by side: each spends most of its time loading the provider.
-    jobs.push(
-      planAgainstState(newJson, priorState, { vars: VARS, name: `upgrade-new-${environment}` }).then((plan) => {
-        upgrade.newPlan = plan;
-      }),
-    );
-    if (RECHECKED.includes(environment)) {
-      jobs.push(
-        planAgainstState(oldJson, priorState, { vars: VARS, name: `upgrade-old-${environment}` }).then((plan) => {
-          upgrade.oldPlan = plan;
-        }),
-      );
-    }
+    against(newJson, priorState, `upgrade-new-${environment}`, (plan) => (upgrade.newPlan = plan));
+    if (RECHECKED.includes(environment)) against(oldJson, priorState, `upgrade-old-${environment}`, (plan) => (upgrade.oldPlan = plan));
     if (environment === "prod") {
       const { json, droppedMove, renamedGroup } = breakUpgrade(newJson);
-      jobs.push(
-        planAgainstState(json, priorState, { vars: VARS, name: "upgrade-control" }).then((plan) => {
-          control = { plan, droppedMove, renamedGroup };
-        }),
-      );
+      against(json, priorState, "upgrade-control", (plan) => (control = { plan, droppedMove, renamedGroup }));
     }
   }
-  planCount = jobs.length;
-  const failed = (await Promise.allSettled(jobs)).filter((job): job is PromiseRejectedResult => job.status === "rejected");
-  if (failed.length) throw failed[0].reason;
+  planCount = plans.length;
+  const planned = await planStacks(plans.map(({ stack }) => stack));
+  plans.forEach(({ keep }, index) => keep(planned[index]));
   setupMs = Date.now() - started;
 });
 
@@ -224,7 +212,7 @@ describe.each(ENVIRONMENTS)(`upgrading hello-%s from ${RELEASE}`, (environment) 
 
   test("destroys nothing and replaces nothing but the task definition's revision", () => {
     const summary = summarize(upgrade().newPlan.plan);
-    console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans side by side: ${setupMs} ms)`);
+    console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans in one Terraform run: ${setupMs} ms)`);
     if (summary.destroyed.length > 0) throw new Error(report(environment, summary));
     expect(summary.destroyed).toEqual([]);
   });

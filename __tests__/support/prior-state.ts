@@ -64,7 +64,7 @@ export async function buildPriorState(cdkTfJson: string, options: PriorStateOpti
   const planMs: number[] = [];
 
   let started = Date.now();
-  const first = await planSynthesized(cdkTfJson, { vars: options.vars, name: `${name}-0`, validate: false });
+  const first = await planSynthesized(cdkTfJson, { vars: options.vars, name: `${name}-0` });
   planMs.push(Date.now() - started);
   let state = stateFromPlan(first.plan, schemas, undefined, { ...context, config });
   removePlannedStack(first);
@@ -94,18 +94,12 @@ export async function buildPriorState(cdkTfJson: string, options: PriorStateOpti
 }
 
 /** Plans a configuration (Terraform JSON text) against a state, offline, with -refresh=false. */
-export function planAgainstState(
+function planAgainstState(
   cdkTfJson: string,
   state: any,
-  options: { vars?: Record<string, string>; name?: string; validate?: boolean } = {},
+  options: { vars?: Record<string, string>; name?: string } = {},
 ): Promise<PlannedStack> {
-  return planSynthesized(cdkTfJson, {
-    vars: options.vars,
-    name: options.name,
-    priorState: state,
-    refresh: false,
-    validate: options.validate ?? false,
-  });
+  return planSynthesized(cdkTfJson, { vars: options.vars, name: options.name, priorState: state, refresh: false });
 }
 
 /** What a plan would change: "<address> (<actions>)" for each resource and output whose action is not no-op. */

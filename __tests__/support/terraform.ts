@@ -40,6 +40,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
+import { BatchMember, MemberLayout, batchRefusal, layOutBatch, memberPlan } from "./plan-batch";
+import { asArray, readConfigFiles, sortKeys } from "./terraform-json";
 
 export interface PlanOptions {
   /** Values of the stack's input variables, passed as TF_VAR_<name>; never written or printed. */
@@ -54,8 +56,10 @@ export interface PlanOptions {
   /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
   refresh?: boolean;
   /**
-   * false: skip `terraform validate` (validateOutput is then ""). `plan` validates the configuration too
-   * (an invalid one fails at plan), so only a test that reads validateOutput needs it.
+   * true: run `terraform validate` before the plan (validateOutput holds what it printed). `plan` validates
+   * the configuration too (an invalid one fails at plan, and its warnings are in planOutput), so only a
+   * test of validate's own output needs it.
+   * @default false (validateOutput is "")
    */
   validate?: boolean;
 }
@@ -67,7 +71,7 @@ export interface PlannedStack {
   plan: any;
   /** The same JSON, as Terraform printed it. */
   planJsonText: string;
-  /** What `terraform validate` printed (stdout and stderr). */
+  /** What `terraform validate` printed (stdout and stderr); "" unless the plan was asked to validate. */
   validateOutput: string;
   /** What `terraform plan` printed (stdout and stderr). */
   planOutput: string;
@@ -109,9 +113,30 @@ const OFFLINE_PROVIDER_SETTINGS = {
 /** The version of the `terraform` on PATH ("1.11.4"); throws when it is missing or older than 1.11. */
 export function terraformVersion(): string {
   if (cachedVersion) return cachedVersion;
-  let output: string;
+  // Every test file (a fresh module registry) asks: the answer is kept beside the shared init, keyed by the
+  // binary that would run, so that a different or replaced terraform is asked again.
+  const binary = terraformOnPath();
+  const stat = binary && fs.statSync(binary);
+  const answerFile = stat && path.join(SHARED_ROOT, `version-${sha256(`${binary}\0${stat.size}\0${stat.mtimeMs}`).slice(0, 16)}.json`);
+  let output = answerFile ? readIfExists(answerFile) : undefined;
+  if (output === undefined) output = askTerraformVersion();
+  const version = String(JSON.parse(output).terraform_version ?? "");
+  const parts = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const differs = MIN_VERSION.findIndex((min, i) => parts[i] !== min);
+  if (parts.length !== 3 || (differs >= 0 && parts[differs] < MIN_VERSION[differs])) {
+    throw new Error(`Terraform tier: needs Terraform >= ${MIN_VERSION.join(".")}, found "${version}" on PATH`);
+  }
+  if (answerFile) {
+    fs.mkdirSync(SHARED_ROOT, { recursive: true });
+    writeAtomically(answerFile, output);
+  }
+  cachedVersion = version;
+  return version;
+}
+
+function askTerraformVersion(): string {
   try {
-    output = execFileSync("terraform", ["version", "-json"], {
+    return execFileSync("terraform", ["version", "-json"], {
       env: terraformEnv(os.devNull),
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
@@ -124,20 +149,26 @@ export function terraformVersion(): string {
         trimOutput(String(error?.stderr ?? error?.message ?? error)),
     );
   }
-  const version = String(JSON.parse(output).terraform_version ?? "");
-  const parts = (/^(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
-  const differs = MIN_VERSION.findIndex((min, i) => parts[i] !== min);
-  if (parts.length !== 3 || (differs >= 0 && parts[differs] < MIN_VERSION[differs])) {
-    throw new Error(`Terraform tier: needs Terraform >= ${MIN_VERSION.join(".")}, found "${version}" on PATH`);
+}
+
+/** The file `terraform` runs as, found on PATH as spawn finds it; undefined when there is none. */
+function terraformOnPath(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const file = path.resolve(dir || ".", "terraform");
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not here: the next PATH entry
+    }
   }
-  cachedVersion = version;
-  return version;
+  return undefined;
 }
 
 /**
  * Plans a synthesized stack dir (one holding cdk.tf.json, like cdktf.out/stacks/<stack>): copies it
  * to a fresh temp dir (without any .terraform, state or plan files), makes it plannable offline, and
- * runs `terraform validate`, `terraform plan -out plan.tfplan` and `terraform show -json plan.tfplan`.
+ * runs `terraform plan -out plan.tfplan` and `terraform show -json plan.tfplan` (and `terraform validate` first, when asked).
  */
 export async function planStack(stackDir: string, options: PlanOptions = {}): Promise<PlannedStack> {
   const source = path.resolve(stackDir);
@@ -356,43 +387,159 @@ let sweptOldPlanDirs = false;
 async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStack> {
   const label = options.name ? `"${options.name}"` : dir;
   const vars = options.vars ?? {};
+  return keepingFailedPlanDir(dir, async () => {
+    checkVariables(label, vars);
+    if (options.priorState !== undefined) writePriorState(dir, label, options.priorState);
+    terraformVersion();
+    const config = readStackConfig(dir);
+    fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config.awsAliases), null, 2) + "\n");
+    const run = await runPlan(dir, label, config.requiredProviders, vars, options);
+    const plan = parsePlanJson(run.products.planJsonText, label, dir);
+    plannedDirs.add(dir);
+    return { dir, plan, planJsonText: run.products.planJsonText, ...plannedRun(run) };
+  });
+}
+
+/**
+ * Plans the stacks in one Terraform run (see plan-batch.ts) and gives each its own plan, cut out of the
+ * batch's as if it had been planned alone; `dir`, `planOutput`, `validateOutput` and `timings` are the
+ * batch's. A stack that cannot join a batch (plan-batch.ts's batchRefusal), or a batch of one, is planned
+ * alone. When the batch fails, each stack is planned alone, so that the error names the one that fails.
+ */
+export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]> {
+  const sources = stacks.map(({ stack }) => stackSource(stack));
+  const batched = sources.flatMap((source, index) => (batchRefusal(source) ? [] : [index]));
+  const planAlone = (index: number) => {
+    const { stack, ...options } = stacks[index];
+    return planStack(sources[index], options);
+  };
+  const results = new Map<number, PlannedStack>();
+  if (batched.length > 1) {
+    const dir = newPlanDir("batch");
+    try {
+      const members = await planBatch(dir, batched.map((index) => ({ source: sources[index], options: stacks[index] })));
+      batched.forEach((index, position) => results.set(index, members[position]));
+    } catch (error) {
+      try {
+        for (const index of batched) results.set(index, await planAlone(index));
+      } catch (ownError) {
+        fs.rmSync(dir, { recursive: true, force: true }); // the failing stack's own plan dir is kept instead
+        throw ownError;
+      }
+      throw error; // every stack planned alone: the batch itself is at fault
+    }
+  }
+  for (let index = 0; index < stacks.length; index++) {
+    if (!results.has(index)) results.set(index, await planAlone(index));
+  }
+  return stacks.map((_, index) => results.get(index)!);
+}
+
+/** A stack for planStacks: its source as planStack or planSynthesized take it, and its own options. */
+export interface StackToPlan extends PlanOptions {
+  /** A synthesized stack dir, a `Testing.fullSynth` outdir holding one stack, or `Testing.synth`'s JSON. */
+  stack: string;
+}
+
+async function planBatch(dir: string, members: Array<{ source: string; options: PlanOptions }>): Promise<PlannedStack[]> {
+  const label = `batch of ${members.map(({ options }, index) => `"${options.name ?? `stack ${index + 1}`}"`).join(", ")}`;
+  return keepingFailedPlanDir(dir, async () => {
+    const batchMembers: BatchMember[] = members.map(({ source, options }, index) => {
+      const vars = options.vars ?? {};
+      checkVariables(`"${options.name ?? source}"`, vars);
+      const key = `stack_${index + 1}`;
+      fs.cpSync(source, path.join(dir, key), { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
+      return { key, vars, priorState: options.priorState };
+    });
+    const refresh = new Set(members.map(({ options }) => options.refresh !== false));
+    if (refresh.size > 1) throw new Error(`${label}: stacks planned with and without refresh cannot share a batch`);
+    terraformVersion();
+    const requiredProviders = readStackConfig(dir).requiredProviders;
+    for (const { key } of batchMembers) Object.assign(requiredProviders, readStackConfig(path.join(dir, key)).requiredProviders);
+    const layout = layOutBatch(dir, batchMembers, OFFLINE_PROVIDER_SETTINGS);
+    if (layout.priorState !== undefined) writePriorState(dir, label, layout.priorState);
+    const validate = members.some(({ options }) => options.validate);
+    const run = await runPlan(dir, label, requiredProviders, layout.vars, { refresh: [...refresh][0], validate });
+    const batchPlan = parsePlanJson(run.products.planJsonText, label, dir);
+    plannedDirs.add(dir);
+    return layout.members.map((member: MemberLayout, index) => {
+      const plan = memberPlan(batchPlan, member);
+      const validateOutput = members[index].options.validate ? run.validateOutput : "";
+      return { dir, plan, planJsonText: JSON.stringify(plan), ...plannedRun(run), validateOutput };
+    });
+  });
+}
+
+/** A planStacks source as a stack dir: JSON text is written to a fresh dir. */
+function stackSource(stack: string): string {
+  if (!stack.trimStart().startsWith("{")) return synthesizedStackDir(stack.trim());
+  JSON.parse(stack);
+  const dir = newPlanDir("source");
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), stack);
+  plannedDirs.add(dir);
+  return dir;
+}
+
+/** A failing terraform command leaves its dir for inspection (its path is in the message); a failure before any ran leaves nothing worth keeping. */
+async function keepingFailedPlanDir<T>(dir: string, plan: () => Promise<T>): Promise<T> {
   try {
-    for (const name of Object.keys(vars)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`${label}: invalid variable name "${name}"`);
-      if (typeof vars[name] !== "string") throw new Error(`${label}: variable "${name}" must be given as a string`);
-    }
-    const secrets = Object.values(vars).filter((value) => value.length >= 3); // shorter ones: not worth redacting
-    if (options.priorState !== undefined) {
-      const state = typeof options.priorState === "string" ? options.priorState : JSON.stringify(options.priorState, null, 2);
-      if (JSON.parse(state)?.version !== 4) throw new Error(`${label}: priorState must be a Terraform state of format version 4`);
-      fs.writeFileSync(path.join(dir, LOCAL_STATE), state);
-    }
-    return await validateAndPlan(dir, label, vars, secrets, options);
+    return await plan();
   } catch (error) {
-    // A failing terraform command leaves its dir for inspection (its path is in the message);
-    // a failure before any of them ran (no Terraform, failed init...) leaves nothing worth keeping.
-    if (!fs.existsSync(path.join(dir, ".terraform"))) fs.rmSync(dir, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, ".terraform", "terraform.tfstate"))) fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function validateAndPlan(
+function checkVariables(label: string, vars: Record<string, string>): void {
+  for (const name of Object.keys(vars)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`${label}: invalid variable name "${name}"`);
+    if (typeof vars[name] !== "string") throw new Error(`${label}: variable "${name}" must be given as a string`);
+  }
+}
+
+function writePriorState(dir: string, label: string, priorState: object | string): void {
+  const state = typeof priorState === "string" ? priorState : JSON.stringify(priorState, null, 2);
+  if (JSON.parse(state)?.version !== 4) throw new Error(`${label}: priorState must be a Terraform state of format version 4`);
+  fs.writeFileSync(path.join(dir, LOCAL_STATE), state);
+}
+
+interface PlanRun {
+  products: PlanProducts;
+  validateOutput: string;
+  timings: PlannedStack["timings"];
+  fromCache: boolean;
+}
+
+function plannedRun(run: PlanRun): Pick<PlannedStack, "validateOutput" | "planOutput" | "timings" | "fromCache"> {
+  return { validateOutput: run.validateOutput, planOutput: run.products.planOutput, timings: run.timings, fromCache: run.fromCache };
+}
+
+function parsePlanJson(text: string, label: string, dir: string): any {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${label}: terraform show -json printed no JSON (${(error as Error).message}): ${trimOutput(text)}`);
+  }
+  if (parsed.errored) throw new Error(`${label}: the saved plan is marked errored (in ${dir})`);
+  return parsed;
+}
+
+/** validate (when options.validate), plan and show in a dir whose configuration is ready, through the plan cache. */
+async function runPlan(
   dir: string,
   label: string,
+  requiredProviders: Record<string, any>,
   vars: Record<string, string>,
-  secrets: string[],
-  options: PlanOptions = {},
-): Promise<PlannedStack> {
-  terraformVersion();
-  const config = readStackConfig(dir);
-  fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config.awsAliases), null, 2) + "\n");
-
+  options: PlanOptions,
+): Promise<PlanRun> {
+  const secrets = Object.values(vars).filter((value) => value.length >= 3); // shorter ones: not worth redacting
   const cliConfigFile = writeCliConfig();
-  const init = await sharedInit(config.requiredProviders, cliConfigFile);
+  const init = await sharedInit(requiredProviders, cliConfigFile);
   const initMs = init.ms;
   init.ms = 0; // only the first plan that waited for it reports the init time
   fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  fs.mkdirSync(path.join(dir, ".terraform"));
+  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
   fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
   fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
 
@@ -410,7 +557,7 @@ async function validateAndPlan(
   };
   const plan = async (): Promise<PlanProducts> => {
     // Before the plan: an invalid configuration fails with validate's message.
-    const validateOutput = options.validate === false ? undefined : await validate();
+    const validateOutput = options.validate ? await validate() : undefined;
     let started = Date.now();
     const planArgs = ["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`];
     if (options.refresh === false) planArgs.push("-refresh=false");
@@ -427,25 +574,8 @@ async function validateAndPlan(
     ? await planThroughCache(path.join(cacheRoot, planKey(dir, init.dir, vars, options)), dir, plan)
     : { products: await plan(), fromCache: false };
   let validateOutput = "";
-  if (options.validate !== false) validateOutput = products.validateOutput ?? (await validate());
-
-  let parsed: any;
-  try {
-    parsed = JSON.parse(products.planJsonText);
-  } catch (error) {
-    throw new Error(`${label}: terraform show -json printed no JSON (${(error as Error).message}): ${trimOutput(products.planJsonText)}`);
-  }
-  if (parsed.errored) throw new Error(`${label}: the saved plan is marked errored (in ${dir})`);
-  plannedDirs.add(dir);
-  return {
-    dir,
-    plan: parsed,
-    planJsonText: products.planJsonText,
-    validateOutput,
-    planOutput: products.planOutput,
-    timings,
-    fromCache,
-  };
+  if (options.validate) validateOutput = products.validateOutput ?? (await validate());
+  return { products, validateOutput, timings, fromCache };
 }
 
 /** What a plan leaves besides the files Terraform writes in its dir; validateOutput is undefined when validate did not run. */
@@ -538,14 +668,7 @@ interface StackConfig {
 function readStackConfig(dir: string): StackConfig {
   const requiredProviders: Record<string, any> = {};
   const aliases = new Set<string>();
-  for (const file of fs.readdirSync(dir).sort()) {
-    if (!file.endsWith(".tf.json") || /(^|_)override\.tf\.json$/.test(file)) continue;
-    let json: any;
-    try {
-      json = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    } catch (error) {
-      throw new Error(`${file} in ${dir} is not valid JSON: ${(error as Error).message}`);
-    }
+  for (const [file, json] of readConfigFiles(dir)) {
     if (json.module && Object.keys(json.module).length > 0) {
       throw new Error(`${file}: module blocks need their own terraform init, which this harness does not run`);
     }
@@ -872,19 +995,6 @@ function trimOutput(text: string): string {
   if (text.length <= MAX_ERROR_OUTPUT) return text;
   const head = text.slice(0, MAX_ERROR_OUTPUT - 2000);
   return `${head}\n… (${text.length - MAX_ERROR_OUTPUT} characters cut) …\n${text.slice(-2000)}`;
-}
-
-function asArray(value: any): any[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function sortKeys(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
-  }
-  return value;
 }
 
 function sha256(text: string): string {
