@@ -275,6 +275,17 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(whereTextAppears(batched.upgraded, CANARY)).toEqual([]);
   });
 
+  test("stacks planned with refresh and without it go in two batches; a batch of one is planned alone", async () => {
+    const [without, ...withRefresh] = await planStacks([
+      toPlan.find(({ name }) => name === "other-region")!,
+      ...toPlan.filter(({ name }) => name === "s3-backend" || name === "cloud-block").map((stack) => ({ ...stack, refresh: true })),
+    ]);
+    expect(without.fromCache).toBe(true); // the same plan as other-region's alone, above
+    expect(withRefresh[0].dir).toBe(withRefresh[1].dir);
+    expect(withRefresh[0].dir).not.toBe(batched["s3-backend"].dir);
+    expect(withRefresh.map((planned) => resourcesOfType(planned.plan, "aws_ssm_parameter").length)).toEqual([1, 1]);
+  });
+
   test("a stack with an s3 backend or a cloud block still plans, with local state; an aliased provider gets the offline settings too", () => {
     expect(resourcesOfType(alone["s3-backend"].plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(resourcesOfType(alone["cloud-block"].plan, "aws_cloudwatch_log_group")).toHaveLength(1);

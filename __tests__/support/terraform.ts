@@ -403,21 +403,29 @@ async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStac
 /**
  * Plans the stacks in one Terraform run (see plan-batch.ts) and gives each its own plan, cut out of the
  * batch's as if it had been planned alone; `dir`, `planOutput`, `validateOutput` and `timings` are the
- * batch's. A stack that cannot join a batch (plan-batch.ts's batchRefusal), or a batch of one, is planned
- * alone. When the batch fails, each stack is planned alone, so that the error names the one that fails.
+ * batch's. Stacks planned with refresh and without it go in two batches. A stack that cannot join a batch
+ * (plan-batch.ts's batchRefusal), or a batch of one, is planned alone. When a batch fails, its stacks are
+ * planned alone one by one until one fails, so that the error is that stack's own.
  */
 export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]> {
   const sources = stacks.map(({ stack }) => stackSource(stack));
-  const batched = sources.flatMap((source, index) => (batchRefusal(source) ? [] : [index]));
   const planAlone = (index: number) => {
     const { stack, ...options } = stacks[index];
     return planStack(sources[index], options);
   };
+  // A batch plans all its stacks with refresh or all without: one batch for each.
+  const batches = new Map<boolean, number[]>();
+  sources.forEach((source, index) => {
+    if (batchRefusal(source)) return;
+    const refresh = stacks[index].refresh !== false;
+    batches.set(refresh, [...(batches.get(refresh) ?? []), index]);
+  });
   const results = new Map<number, PlannedStack>();
-  if (batched.length > 1) {
+  for (const [refresh, batched] of batches) {
+    if (batched.length < 2) continue;
     const dir = newPlanDir("batch");
     try {
-      const members = await planBatch(dir, batched.map((index) => ({ source: sources[index], options: stacks[index] })));
+      const members = await planBatch(dir, refresh, batched.map((index) => ({ source: sources[index], options: stacks[index] })));
       batched.forEach((index, position) => results.set(index, members[position]));
     } catch (error) {
       try {
@@ -441,7 +449,7 @@ export interface StackToPlan extends PlanOptions {
   stack: string;
 }
 
-async function planBatch(dir: string, members: Array<{ source: string; options: PlanOptions }>): Promise<PlannedStack[]> {
+async function planBatch(dir: string, refresh: boolean, members: Array<{ source: string; options: PlanOptions }>): Promise<PlannedStack[]> {
   const label = `batch of ${members.map(({ options }, index) => `"${options.name ?? `stack ${index + 1}`}"`).join(", ")}`;
   return keepingFailedPlanDir(dir, async () => {
     const batchMembers: BatchMember[] = members.map(({ source, options }, index) => {
@@ -451,15 +459,12 @@ async function planBatch(dir: string, members: Array<{ source: string; options: 
       fs.cpSync(source, path.join(dir, key), { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
       return { key, vars, priorState: options.priorState };
     });
-    const refresh = new Set(members.map(({ options }) => options.refresh !== false));
-    if (refresh.size > 1) throw new Error(`${label}: stacks planned with and without refresh cannot share a batch`);
     terraformVersion();
-    const requiredProviders = readStackConfig(dir).requiredProviders;
-    for (const { key } of batchMembers) Object.assign(requiredProviders, readStackConfig(path.join(dir, key)).requiredProviders);
+    const requiredProviders = Object.assign({}, ...batchMembers.map(({ key }) => readStackConfig(path.join(dir, key)).requiredProviders));
     const layout = layOutBatch(dir, batchMembers, OFFLINE_PROVIDER_SETTINGS);
     if (layout.priorState !== undefined) writePriorState(dir, label, layout.priorState);
     const validate = members.some(({ options }) => options.validate);
-    const run = await runPlan(dir, label, requiredProviders, layout.vars, { refresh: [...refresh][0], validate });
+    const run = await runPlan(dir, label, requiredProviders, layout.vars, { refresh, validate });
     const batchPlan = parsePlanJson(run.products.planJsonText, label, dir);
     plannedDirs.add(dir);
     return layout.members.map((member: MemberLayout, index) => {
