@@ -56,6 +56,8 @@ export interface MemberLayout {
 
 export interface BatchLayout {
   members: MemberLayout[];
+  /** The root's required_providers: every stack's (hashicorp/aws when none requires any), for the shared init. */
+  requiredProviders: Record<string, any>;
   /** The variable values to give Terraform, by root variable name. */
   vars: Record<string, string>;
   /** The joined prior state, when any member has one. */
@@ -158,6 +160,7 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
     layouts.push(layout);
   }
 
+  if (Object.keys(requiredProviders).length === 0) requiredProviders[AWS] = { source: "hashicorp/aws" };
   const root: any = {
     "//": "Written by __tests__/support/plan-batch.ts: several stacks, one Terraform run.",
     terraform: { required_providers: requiredProviders, backend: { local: { path: "terraform.tfstate" } } },
@@ -173,7 +176,7 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
 
   const withState = members.filter((member) => member.priorState !== undefined);
   const priorState = withState.length > 0 ? JSON.stringify(joinStates(withState, layouts), null, 2) : undefined;
-  return { members: layouts, vars, priorState };
+  return { members: layouts, requiredProviders, vars, priorState };
 }
 
 /** The members' states as one: each resource moved into its member's module, on the root provider it is given. */

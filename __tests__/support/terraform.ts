@@ -195,14 +195,19 @@ export async function planSynthesized(cdkTfJson: string, options: PlanOptions = 
   if (!cdkTfJson.trimStart().startsWith("{")) {
     return planStack(synthesizedStackDir(cdkTfJson.trim()), options);
   }
+  return planInDir(writeSynthesized(cdkTfJson, options.name ?? "synth"), options);
+}
+
+/** Synthesized Terraform JSON written as cdk.tf.json in a fresh plan dir (its path returned); throws when it is not JSON. */
+function writeSynthesized(cdkTfJson: string, name: string): string {
   try {
     JSON.parse(cdkTfJson);
   } catch (error) {
     throw new Error(`planSynthesized: the synthesized configuration is not valid JSON: ${(error as Error).message}`);
   }
-  const dir = newPlanDir(options.name ?? "synth");
+  const dir = newPlanDir(name);
   fs.writeFileSync(path.join(dir, "cdk.tf.json"), cdkTfJson);
-  return planInDir(dir, options);
+  return dir;
 }
 
 /**
@@ -460,11 +465,10 @@ async function planBatch(dir: string, refresh: boolean, members: Array<{ source:
       return { key, vars, priorState: options.priorState };
     });
     terraformVersion();
-    const requiredProviders = Object.assign({}, ...batchMembers.map(({ key }) => readStackConfig(path.join(dir, key)).requiredProviders));
     const layout = layOutBatch(dir, batchMembers, OFFLINE_PROVIDER_SETTINGS);
     if (layout.priorState !== undefined) writePriorState(dir, label, layout.priorState);
     const validate = members.some(({ options }) => options.validate);
-    const run = await runPlan(dir, label, requiredProviders, layout.vars, { refresh, validate });
+    const run = await runPlan(dir, label, layout.requiredProviders, layout.vars, { refresh, validate });
     const batchPlan = parsePlanJson(run.products.planJsonText, label, dir);
     plannedDirs.add(dir);
     return layout.members.map((member: MemberLayout, index) => {
@@ -478,9 +482,7 @@ async function planBatch(dir: string, refresh: boolean, members: Array<{ source:
 /** A planStacks source as a stack dir: JSON text is written to a fresh dir. */
 function stackSource(stack: string): string {
   if (!stack.trimStart().startsWith("{")) return synthesizedStackDir(stack.trim());
-  JSON.parse(stack);
-  const dir = newPlanDir("source");
-  fs.writeFileSync(path.join(dir, "cdk.tf.json"), stack);
+  const dir = writeSynthesized(stack, "source");
   plannedDirs.add(dir);
   return dir;
 }
