@@ -25,6 +25,8 @@ import { BATCH_ROOT_FILE, batchRefusal } from "./support/plan-batch";
 jest.setTimeout(300_000);
 
 const CANARY = "canary-9f2c1d-not-in-plan";
+/** The value of a variable that is sensitive but not ephemeral: Terraform stores it in the plan. */
+const STORED_VALUE = "stored-4be7a2-in-plan";
 
 /** A tiny stack as cdktf writes it: a log group and a SecureString parameter set from an ephemeral variable. */
 function tinyStack(edit: (stack: any) => void = () => undefined): any {
@@ -56,13 +58,17 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
   return stack;
 }
 
-/** Plans; `terraform validate` runs only when asked, for the tests of validate itself. */
-const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }, validate = false) =>
-  planSynthesized(JSON.stringify(stack, null, 2), { name, vars, validate });
+/** The stack's JSON as the harness's tests write it: one text per stack, so that equal stacks share a plan. */
+const asText = (stack: any) => JSON.stringify(stack, null, 2);
+
+const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) => planSynthesized(asText(stack), { name, vars });
+
+/** What Terraform prints for a diagnostic (plan validates the configuration first and prints validate's). */
+const DIAGNOSTIC = /^(│ )?(Warning|Error): /m;
 
 /** The error a plan is expected to fail with; the temp dir it names (kept for inspection) is removed. */
 async function planFailure(stack: any, name: string): Promise<Error> {
-  const error: Error = await plan(stack, name, undefined, true).then(
+  const error: Error = await plan(stack, name).then(
     () => new Error(`"${name}" planned, but it was expected to fail`),
     (thrown) => thrown,
   );
@@ -80,11 +86,11 @@ test("Terraform 1.11 or later is on PATH", () => {
 describe("a tiny stack planned offline", () => {
   let planned: PlannedStack;
   beforeAll(async () => {
-    planned = await plan(tinyStack(), "tiny", undefined, true);
+    planned = await plan(tinyStack(), "tiny");
   });
 
-  test("validates and plans both resources", () => {
-    expect(planned.validateOutput).toContain("The configuration is valid");
+  test("plans both resources, with no warning", () => {
+    expect(planned.planOutput).not.toMatch(DIAGNOSTIC);
     expect(planned.plan.errored).toBe(false);
     expect(planned.plan.applyable).toBe(true);
     expect(planned.plan.resource_changes.map((change: any) => change.address).sort()).toEqual([
@@ -138,29 +144,24 @@ describe("a tiny stack planned offline", () => {
 
 test("within a run, the same stack with the same values is planned once: later plans get a copy; other values are planned anew", async () => {
   expect(process.env[PLAN_CACHE_ENV]).toBeTruthy(); // jest's global setup made this run's cache
-  const first = await plan(tinyStack(), "reuse-first", undefined, true);
-  const second = await plan(tinyStack(), "reuse-second", undefined, true);
+  const first = await plan(tinyStack(), "reuse-first");
+  const second = await plan(tinyStack(), "reuse-second");
   expect(second.fromCache).toBe(true);
   expect(second.timings.plan).toBe(0);
   expect(second.dir).not.toBe(first.dir);
   expect(second.planJsonText).toBe(first.planJsonText);
-  expect(second.validateOutput).toContain("The configuration is valid");
+  expect(second.planOutput).toBe(first.planOutput);
   expect(fs.readFileSync(path.join(second.dir, PLAN_FILE))).toEqual(fs.readFileSync(path.join(first.dir, PLAN_FILE)));
   expect(whereTextAppears(second, CANARY)).toEqual([]);
   const otherValue = await plan(tinyStack(), "reuse-other", { secret_value: "another-value" });
   expect(otherValue.fromCache).toBe(false);
-  expect(otherValue.validateOutput).toBe("");
-});
-
-test("the leak check finds a value that IS stored: a sensitive but not ephemeral variable lands in the saved plan", async () => {
-  const planned = await plan(tinyStack((stack) => (stack.variable.secret_value.ephemeral = false)), "control");
-  // Not visible in the compressed plan file bytes: only in its inflated tfplan entry (and the JSON).
-  expect(fs.readFileSync(path.join(planned.dir, PLAN_FILE)).includes(Buffer.from(CANARY))).toBe(false);
-  expect(whereTextAppears(planned, CANARY)).toEqual(expect.arrayContaining(["plan JSON", `${PLAN_FILE} entry tfplan`]));
 });
 
 describe("several stacks in one Terraform run, each cut out as if planned alone", () => {
-  /** Every part the cut renames: an alias, outputs (one sensitive), a plain variable, a moved block, a prior state with an orphan on the alias. */
+  /**
+   * Every part the cut renames: an alias, outputs (one sensitive), plain variables (one sensitive, whose value
+   * the plan stores), a moved block, a prior state with an orphan on the alias.
+   */
   const upgraded = tinyStack((stack) => {
     stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" });
     stack.resource.aws_cloudwatch_log_group.east = { provider: "aws.us_east_1", name: "/harness/east" };
@@ -204,19 +205,23 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
   };
   const stacks: Record<string, { stack: any; vars?: Record<string, string>; priorState?: object }> = {
     upgraded: { stack: upgraded, vars: { secret_value: CANARY, retention: "14" }, priorState },
-    "s3-backend": {
-      stack: tinyStack((stack) => (stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "eu-west-1" } })),
+    "s3-backend-other-region": {
+      stack: tinyStack((stack) => {
+        stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "us-west-2" } };
+        stack.provider.aws[0].region = "us-west-2";
+      }),
     },
     "cloud-block": {
       stack: tinyStack((stack) => {
         delete stack.terraform.backend;
         stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
+        stack.variable.secret_value.ephemeral = false;
       }),
+      vars: { secret_value: STORED_VALUE },
     },
-    "other-region": { stack: tinyStack((stack) => (stack.provider.aws[0].region = "us-west-2")) },
   };
   const toPlan = Object.entries(stacks).map(([name, { stack, vars, priorState }]) => ({
-    stack: JSON.stringify(stack, null, 2),
+    stack: asText(stack),
     name,
     vars: vars ?? { secret_value: CANARY },
     priorState,
@@ -269,7 +274,7 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(dirs.size).toBe(1);
     const [dir] = dirs;
     const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
-    // eu-west-1 with the default tags (three stacks), us-east-1 (the alias of one), us-west-2 (one)
+    // eu-west-1 with the default tags (two stacks), us-east-1 (the alias of one), us-west-2 (one)
     expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
     expect(root.provider.aws.every((block: any) => block.access_key === "mock" && block.skip_requesting_account_id === true)).toBe(true);
     expect(whereTextAppears(batched.upgraded, CANARY)).toEqual([]);
@@ -277,17 +282,24 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
 
   test("stacks planned with refresh and without it go in two batches; a batch of one is planned alone", async () => {
     const [without, ...withRefresh] = await planStacks([
-      toPlan.find(({ name }) => name === "other-region")!,
-      ...toPlan.filter(({ name }) => name === "s3-backend" || name === "cloud-block").map((stack) => ({ ...stack, refresh: true })),
+      toPlan.find(({ name }) => name === "cloud-block")!,
+      ...toPlan.filter(({ name }) => name === "s3-backend-other-region" || name === "cloud-block").map((stack) => ({ ...stack, refresh: true })),
     ]);
-    expect(without.fromCache).toBe(true); // the same plan as other-region's alone, above
+    expect(without.fromCache).toBe(true); // the same plan as cloud-block's alone, above
     expect(withRefresh[0].dir).toBe(withRefresh[1].dir);
-    expect(withRefresh[0].dir).not.toBe(batched["s3-backend"].dir);
+    expect(withRefresh[0].dir).not.toBe(batched["cloud-block"].dir);
     expect(withRefresh.map((planned) => resourcesOfType(planned.plan, "aws_ssm_parameter").length)).toEqual([1, 1]);
   });
 
+  test("the leak check finds a value that IS stored: a sensitive but not ephemeral variable lands in the saved plan", () => {
+    const planned = alone["cloud-block"];
+    // Not visible in the compressed plan file bytes: only in its inflated tfplan entry (and the JSON).
+    expect(fs.readFileSync(path.join(planned.dir, PLAN_FILE)).includes(Buffer.from(STORED_VALUE))).toBe(false);
+    expect(whereTextAppears(planned, STORED_VALUE)).toEqual(expect.arrayContaining(["plan JSON", `${PLAN_FILE} entry tfplan`]));
+  });
+
   test("a stack with an s3 backend or a cloud block still plans, with local state; an aliased provider gets the offline settings too", () => {
-    expect(resourcesOfType(alone["s3-backend"].plan, "aws_ssm_parameter")).toHaveLength(1);
+    expect(resourcesOfType(alone["s3-backend-other-region"].plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(resourcesOfType(alone["cloud-block"].plan, "aws_cloudwatch_log_group")).toHaveLength(1);
     expect(resourcesOfType(alone.upgraded.plan, "aws_cloudwatch_log_group").map((group) => group.values.name).sort()).toEqual([
       "/harness/east",
@@ -330,7 +342,8 @@ test("a stack whose aws provider settings hold expressions, or with import block
 test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched", async () => {
   const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-stack-"));
   try {
-    fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(tinyStack()));
+    // The tiny stack's text: its plan is shared; what this test checks is what planStack copies.
+    fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), asText(tinyStack()));
     fs.writeFileSync(path.join(stackDir, "terraform.tfstate"), "not state: must not be copied");
     const planned = await planStack(stackDir, { vars: { secret_value: CANARY } });
     expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
@@ -359,8 +372,8 @@ test("a terraform failure names the command and exit code, and never shows the v
   expect(error.message).not.toContain(CANARY);
 });
 
-test("an invalid configuration fails at terraform validate", async () => {
+test("an invalid configuration fails at terraform plan, with validate's message", async () => {
   const stack = tinyStack((stack) => (stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = "${aws_s3_bucket.none.id}"));
   const error = await planFailure(stack, "invalid");
-  expect(error.message).toMatch(/`terraform validate -no-color` failed with exit code 1[\s\S]*undeclared resource/);
+  expect(error.message).toMatch(/`terraform plan -input=false[^`]*` failed with exit code 1[\s\S]*Reference to undeclared resource/);
 });

@@ -1,6 +1,7 @@
 /**
  * The Terraform tier: runs the real Terraform CLI and the real hashicorp/aws provider on synthesized
- * stacks, offline and without an AWS account (`terraform validate`, `plan -out`, `show -json`).
+ * stacks, offline and without an AWS account (`plan -out` and `show -json`; `plan` validates the configuration
+ * first and prints validate's diagnostics).
  *
  * How a stack is made plannable offline, without touching the synthesized files:
  * - The stack is copied to a fresh temp dir and `zz_offline_override.tf.json` is written beside it.
@@ -55,13 +56,6 @@ export interface PlanOptions {
   priorState?: object | string;
   /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
   refresh?: boolean;
-  /**
-   * true: run `terraform validate` before the plan (validateOutput holds what it printed). `plan` validates
-   * the configuration too (an invalid one fails at plan, and its warnings are in planOutput), so only a
-   * test of validate's own output needs it.
-   * @default false (validateOutput is "")
-   */
-  validate?: boolean;
 }
 
 export interface PlannedStack {
@@ -71,12 +65,10 @@ export interface PlannedStack {
   plan: any;
   /** The same JSON, as Terraform printed it. */
   planJsonText: string;
-  /** What `terraform validate` printed (stdout and stderr); "" unless the plan was asked to validate. */
-  validateOutput: string;
   /** What `terraform plan` printed (stdout and stderr). */
   planOutput: string;
   /** Milliseconds spent: `init` is 0 when the shared init dir was already there; `plan` and `show` are 0 when fromCache. */
-  timings: { init: number; validate: number; plan: number; show: number };
+  timings: { init: number; plan: number; show: number };
   /** true: this run had already planned the same configuration with the same options; its products were copied here. */
   fromCache: boolean;
 }
@@ -168,7 +160,7 @@ function terraformOnPath(): string | undefined {
 /**
  * Plans a synthesized stack dir (one holding cdk.tf.json, like cdktf.out/stacks/<stack>): copies it
  * to a fresh temp dir (without any .terraform, state or plan files), makes it plannable offline, and
- * runs `terraform plan -out plan.tfplan` and `terraform show -json plan.tfplan` (and `terraform validate` first, when asked).
+ * runs `terraform plan -out plan.tfplan` and `terraform show -json plan.tfplan`.
  */
 export async function planStack(stackDir: string, options: PlanOptions = {}): Promise<PlannedStack> {
   const source = path.resolve(stackDir);
@@ -212,16 +204,16 @@ function writeSynthesized(cdkTfJson: string, name: string): string {
 
 /**
  * Checks a synthesized stack dir as it is, backend block included (no override): copies it to a fresh
- * temp dir, runs `terraform init -backend=false` and `terraform validate`; returns what validate printed.
- * For backends (cloud, s3) that `plan` cannot reach offline.
+ * temp dir given the shared init's providers, as `terraform init -backend=false` would, and runs
+ * `terraform validate`; returns what validate printed. For backends (cloud, s3) that `plan` cannot reach offline.
  */
 export async function validateWithBackend(stackDir: string, name = "validate"): Promise<string> {
   terraformVersion();
   const dir = newPlanDir(name);
   fs.cpSync(path.resolve(stackDir), dir, { recursive: true, filter: (from) => !isLocalArtifact(path.basename(from)) });
-  const env = terraformEnv(writeCliConfig());
-  await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], dir, env, { label: name, secrets: [] });
-  const validate = await runTerraform(["validate", "-no-color"], dir, env, { label: name, secrets: [] });
+  const cliConfigFile = writeCliConfig();
+  linkProviders(dir, await sharedInit(readStackConfig(dir).requiredProviders, cliConfigFile));
+  const validate = await runTerraform(["validate", "-no-color"], dir, terraformEnv(cliConfigFile), { label: name, secrets: [] });
   plannedDirs.add(dir);
   return validate.stdout + validate.stderr;
 }
@@ -322,8 +314,8 @@ export function configurationResource(plan: any, address: string): any {
 }
 
 /**
- * Every place the exact text appears in what a plan left behind: the plan JSON, the validate and
- * plan output, every file of the plan dir (symlinks such as .terraform/providers are not followed),
+ * Every place the exact text appears in what a plan left behind: the plan JSON, the plan output,
+ * every file of the plan dir (symlinks such as .terraform/providers are not followed),
  * and every entry of the saved plan file, inflated (it is a zip archive: a raw byte search of it
  * cannot see a value stored compressed). [] when it appears nowhere.
  */
@@ -332,7 +324,6 @@ export function whereTextAppears(planned: PlannedStack, text: string): string[] 
   const needle = Buffer.from(text);
   const places: string[] = [];
   if (planned.planJsonText.includes(text)) places.push("plan JSON");
-  if (planned.validateOutput.includes(text)) places.push("validate output");
   if (planned.planOutput.includes(text)) places.push("plan output");
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -407,7 +398,7 @@ async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStac
 
 /**
  * Plans the stacks in one Terraform run (see plan-batch.ts) and gives each its own plan, cut out of the
- * batch's as if it had been planned alone; `dir`, `planOutput`, `validateOutput` and `timings` are the
+ * batch's as if it had been planned alone; `dir`, `planOutput` and `timings` are the
  * batch's. Stacks planned with refresh and without it go in two batches. A stack that cannot join a batch
  * (plan-batch.ts's batchRefusal), or a batch of one, is planned alone. When a batch fails, its stacks are
  * planned alone one by one until one fails, so that the error is that stack's own.
@@ -467,14 +458,12 @@ async function planBatch(dir: string, refresh: boolean, members: Array<{ source:
     terraformVersion();
     const layout = layOutBatch(dir, batchMembers, OFFLINE_PROVIDER_SETTINGS);
     if (layout.priorState !== undefined) writePriorState(dir, label, layout.priorState);
-    const validate = members.some(({ options }) => options.validate);
-    const run = await runPlan(dir, label, layout.requiredProviders, layout.vars, { refresh, validate });
+    const run = await runPlan(dir, label, layout.requiredProviders, layout.vars, { refresh });
     const batchPlan = parsePlanJson(run.products.planJsonText, label, dir);
     plannedDirs.add(dir);
-    return layout.members.map((member: MemberLayout, index) => {
+    return layout.members.map((member: MemberLayout) => {
       const plan = memberPlan(batchPlan, member);
-      const validateOutput = members[index].options.validate ? run.validateOutput : "";
-      return { dir, plan, planJsonText: JSON.stringify(plan), ...plannedRun(run), validateOutput };
+      return { dir, plan, planJsonText: JSON.stringify(plan), ...plannedRun(run) };
     });
   });
 }
@@ -512,13 +501,12 @@ function writePriorState(dir: string, label: string, priorState: object | string
 
 interface PlanRun {
   products: PlanProducts;
-  validateOutput: string;
   timings: PlannedStack["timings"];
   fromCache: boolean;
 }
 
-function plannedRun(run: PlanRun): Pick<PlannedStack, "validateOutput" | "planOutput" | "timings" | "fromCache"> {
-  return { validateOutput: run.validateOutput, planOutput: run.products.planOutput, timings: run.timings, fromCache: run.fromCache };
+function plannedRun(run: PlanRun): Pick<PlannedStack, "planOutput" | "timings" | "fromCache"> {
+  return { planOutput: run.products.planOutput, timings: run.timings, fromCache: run.fromCache };
 }
 
 function parsePlanJson(text: string, label: string, dir: string): any {
@@ -532,7 +520,7 @@ function parsePlanJson(text: string, label: string, dir: string): any {
   return parsed;
 }
 
-/** validate (when options.validate), plan and show in a dir whose configuration is ready, through the plan cache. */
+/** plan and show in a dir whose configuration is ready, through the plan cache. */
 async function runPlan(
   dir: string,
   label: string,
@@ -545,26 +533,17 @@ async function runPlan(
   const init = await sharedInit(requiredProviders, cliConfigFile);
   const initMs = init.ms;
   init.ms = 0; // only the first plan that waited for it reports the init time
-  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
+  linkProviders(dir, init);
+  // The local backend the override sets, as the shared init initialized it: no init per plan.
   fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
-  fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
 
   const env = terraformEnv(cliConfigFile);
   const planEnv = { ...env };
   for (const [name, value] of Object.entries(vars)) planEnv[`TF_VAR_${name}`] = value;
   const terraform = (args: string[], environment = env) => runTerraform(args, dir, environment, { label, secrets });
 
-  const timings = { init: initMs, validate: 0, plan: 0, show: 0 };
-  const validate = async () => {
-    const started = Date.now();
-    const { stdout, stderr } = await terraform(["validate", "-no-color"]);
-    timings.validate = Date.now() - started;
-    return stdout + stderr;
-  };
+  const timings = { init: initMs, plan: 0, show: 0 };
   const plan = async (): Promise<PlanProducts> => {
-    // Before the plan: an invalid configuration fails with validate's message.
-    const validateOutput = options.validate ? await validate() : undefined;
     let started = Date.now();
     const planArgs = ["plan", "-input=false", "-no-color", "-lock=false", `-out=${PLAN_FILE}`];
     if (options.refresh === false) planArgs.push("-refresh=false");
@@ -573,23 +552,27 @@ async function runPlan(
     started = Date.now();
     const show = await terraform(["show", "-json", "-no-color", PLAN_FILE]);
     timings.show = Date.now() - started;
-    return { planJsonText: show.stdout, planOutput: planned.stdout + planned.stderr, validateOutput };
+    return { planJsonText: show.stdout, planOutput: planned.stdout + planned.stderr };
   };
 
   const cacheRoot = process.env[PLAN_CACHE_ENV];
   const { products, fromCache } = cacheRoot
     ? await planThroughCache(path.join(cacheRoot, planKey(dir, init.dir, vars, options)), dir, plan)
     : { products: await plan(), fromCache: false };
-  let validateOutput = "";
-  if (options.validate) validateOutput = products.validateOutput ?? (await validate());
-  return { products, validateOutput, timings, fromCache };
+  return { products, timings, fromCache };
 }
 
-/** What a plan leaves besides the files Terraform writes in its dir; validateOutput is undefined when validate did not run. */
+/** The shared init's lock file copied into `dir`, and its installed providers linked there. */
+function linkProviders(dir: string, init: { dir: string }): void {
+  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
+  fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
+}
+
+/** What a plan leaves besides the files Terraform writes in its dir. */
 interface PlanProducts {
   planJsonText: string;
   planOutput: string;
-  validateOutput?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -602,8 +585,7 @@ const CACHE_PRODUCTS = "products.json";
 /**
  * Everything that decides a plan, hashed: each file of the plan dir as it is before Terraform runs
  * (configuration, override, lock file, prior state; not .terraform, which is the same for every plan
- * of one init dir), the init dir, the variable values and the plan options. The validate option is not
- * in it: a plan made without validate serves a request for it, which then runs validate alone.
+ * of one init dir), the init dir, the variable values and the plan options.
  */
 function planKey(dir: string, initDir: string, vars: Record<string, string>, options: PlanOptions): string {
   const hash = crypto.createHash("sha256");
