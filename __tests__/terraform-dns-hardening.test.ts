@@ -1,6 +1,5 @@
-import { Testing } from "cdktf";
-import { Environment, FargateStack } from "../src";
-import { PlannedStack, cleanupPlannedStacks, configurationResource, planSynthesized, plannedResource } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, configurationResource, planStacks, plannedResource } from "./support/terraform";
+import { stacksToPlan } from "./plans/terraform-dns-hardening";
 
 /*
  * A production environment with a new zone, DNSSEC and query logging on, planned offline by Terraform: the
@@ -13,9 +12,7 @@ jest.setTimeout(300_000);
 let planned: PlannedStack;
 
 beforeAll(async () => {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), "dns", { region: "eu-west-1", tags: { Team: "shop" } });
-  new Environment(stack, "prod", { name: "shop-prod", zones: ["example.com"] });
-  planned = await planSynthesized(Testing.synth(stack, true), { name: "dns-hardening" });
+  [planned] = await planStacks(stacksToPlan());
 });
 
 afterAll(() => cleanupPlannedStacks());

@@ -8,74 +8,30 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
-import { Testing } from "cdktf";
-import { NetworkProps, declareEnvironments } from "../src";
 import { reviewPlan } from "../src/cli/review/review";
 import { runReview } from "../src/cli/review/cli";
 import { runAppCommand } from "./support/app-command";
 import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { PlannedStack, cleanupPlannedStacks, configurationResource, planStack, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
+import { CHOICES, VARIANTS, defaultAppProd, stacksToPlan } from "./plans/terraform-egress";
 
 jest.setTimeout(600_000);
 
 const SECRET = DEFAULT_APP_SECRET;
-const AMI = "ami-0123456789abcdef0";
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-
-/** main.ts's declaration, with the prod environment's networkOptions as given. */
-function defaultAppProd(networkOptions: Omit<NetworkProps, "name">): string {
-  const app = Testing.app({ stackTraces: false });
-  const declared = declareEnvironments(app, {
-    name: "hello",
-    region: "eu-west-1",
-    tags: { Application: "hello" },
-    app: {
-      image: "public.ecr.aws/nginx/nginx:1.27-alpine",
-      port: 80,
-      environment: { USER: "hello" },
-      secrets: { PASSWORD: {} },
-      writablePaths: ["/var/cache/nginx", "/var/run"],
-    },
-    environments: {
-      prod: {
-        domain: "hello.example.com",
-        cpu: 512,
-        memory: 1024,
-        desiredCount: 2,
-        networkOptions,
-        deletionProtection: true,
-        logRetentionDays: 90,
-      },
-    },
-  });
-  return Testing.synth(declared.prod.stack, true);
-}
-
-/** The choices, each with the README table's name for it; the first is the default app as it is. */
-const CHOICES: Record<string, Omit<NetworkProps, "name"> | "main.ts"> = {
-  '"nat-gateway-per-az"': "main.ts",
-  '"nat-gateway"': { egress: "nat-gateway" },
-  '"nat-instance-per-az"': { egress: "nat-instance-per-az", natInstance: { imageId: AMI } },
-  '"nat-instance"': { egress: "nat-instance", natInstance: { imageId: AMI } },
-  '"none"': { egress: "none" },
-  '"none"` + `taskSubnets: "private"` + `interfaceEndpoints: true': { egress: "none", taskSubnets: "private", interfaceEndpoints: true },
-  '"nat-gateway-per-az"` + `interfaceEndpoints: true': { interfaceEndpoints: true },
-};
 
 let outdir: string;
 const planned: Record<string, PlannedStack> = {};
 
 beforeAll(async () => {
   outdir = runAppCommand({ TF_VAR_password: SECRET });
-  const names = Object.keys(CHOICES);
-  const variants = names.filter((name) => CHOICES[name] !== "main.ts");
   // main.ts's own prod stack is planned alone, as the default app's tests plan it (one plan for the run's
   // cache); the other choices in one batch.
   const [asDeclared, plans] = await Promise.all([
     planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "egress-main.ts" }),
-    planStacks(variants.map((name, index) => ({ stack: defaultAppProd(CHOICES[name] as Omit<NetworkProps, "name">), vars: { password: SECRET }, name: `egress-${index}` }))),
+    planStacks(stacksToPlan()),
   ]);
-  for (const name of names) planned[name] = CHOICES[name] === "main.ts" ? asDeclared : plans[variants.indexOf(name)];
+  for (const name of Object.keys(CHOICES)) planned[name] = CHOICES[name] === "main.ts" ? asDeclared : plans[VARIANTS.indexOf(name)];
 });
 
 afterAll(() => {

@@ -1,6 +1,5 @@
-import { Testing } from "cdktf";
-import { Certificate, Environment, FargateStack, WebService } from "../src";
-import { PlannedStack, cleanupPlannedStacks, configurationResource, planSynthesized, plannedResource } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, configurationResource, planStacks, plannedResource } from "./support/terraform";
+import { stacksToPlan } from "./plans/terraform-load-balancer-hardening";
 
 /*
  * A production environment with one web service, planned offline by Terraform: the provider accepts the
@@ -10,14 +9,10 @@ import { PlannedStack, cleanupPlannedStacks, configurationResource, planSynthesi
 
 jest.setTimeout(300_000);
 
-const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
 let planned: PlannedStack;
 
 beforeAll(async () => {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), "edge", { region: "eu-west-1" });
-  const environment = new Environment(stack, "prod", { name: "shop-prod", certificate: Certificate.fromArn(CERTIFICATE) });
-  new WebService(environment, "web", { image: "public.ecr.aws/nginx/nginx:1.27-alpine", paths: ["/*"] });
-  planned = await planSynthesized(Testing.synth(stack, true), { name: "load-balancer-hardening" });
+  [planned] = await planStacks(stacksToPlan());
 });
 
 afterAll(() => cleanupPlannedStacks());

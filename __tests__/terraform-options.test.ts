@@ -6,19 +6,8 @@
  * terraform-platform. Several options share one variant, and the variants are planned concurrently, to keep
  * the tier fast.
  */
-import { Testing } from "cdktf";
-import {
-  BackendService,
-  Certificate,
-  Cluster,
-  Environment,
-  FargateStack,
-  FargateWebApp,
-  HostedZone,
-  SecretParameter,
-  WebService,
-} from "../src";
 import { PlannedStack, cleanupPlannedStacks, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
+import { EXISTING_CERTIFICATE, EXISTING_ROLE, stacksToPlan, variants } from "./plans/terraform-options";
 
 jest.setTimeout(300_000);
 
@@ -55,88 +44,12 @@ export const PLANNED_BY: Record<string, string> = {
   "Environment.taskEgress": "environment (https-and-dns: HTTPS, DNS, and each call to a backend)",
 };
 
-const IMAGE = "public.ecr.aws/nginx/nginx:1.27-alpine";
-const EXISTING_ROLE = "arn:aws:iam::123456789012:role/legacy-ecs-execution";
-const EXISTING_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab";
-
-const newStack = (name: string) => new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
-
-function everythingOn(): string {
-  const stack = newStack("everything-on");
-  const app = new FargateWebApp(stack, "hello", {
-    name: "hello",
-    image: IMAGE,
-    domain: "hello.example.com",
-    wildcardCertificate: true,
-    alertEmails: ["ops@example.com"],
-    rollbackOnAlarm: true,
-    networkOptions: { ipv6: false, natGateways: "single", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
-    cluster: Cluster.fromExisting({ clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", clusterName: "shared" }),
-    executionRoleArn: EXISTING_ROLE,
-    secrets: { PASSWORD: SecretParameter.fromArn("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/hello/PASSWORD") },
-  });
-  app.taskDefinition.executionRole.grantSecretRead(app.secrets.PASSWORD);
-  return Testing.synth(stack, true);
-}
-
-function everythingOff(): string {
-  const stack = newStack("everything-off");
-  new FargateWebApp(stack, "hello", {
-    name: "hello",
-    image: IMAGE,
-    domain: "app.example.org",
-    hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
-    certificate: Certificate.fromArn(EXISTING_CERTIFICATE),
-    alarms: false,
-    stoppedTaskEvents: false,
-  });
-  return Testing.synth(stack, true);
-}
-
-function environment(): string {
-  const stack = newStack("environment");
-  const env = new Environment(stack, "env", {
-    name: "shop",
-    zones: ["example.com", HostedZone.fromExisting({ zoneId: "Z0EXISTINGORG", zoneName: "example.org" })],
-    stage: "development",
-    taskEgress: "https-and-dns",
-  });
-  const stock = new BackendService(env, "stock", { image: IMAGE, port: 9000 });
-  const orders = new BackendService(env, "orders", { image: IMAGE, port: 8080, calls: [stock] });
-  new WebService(env, "web", {
-    image: IMAGE,
-    hosts: ["shop.example.com", "www.example.com", "shop.example.org", "www.example.org"],
-    paths: ["/", "/cart/*", "/checkout/*"],
-    calls: [orders],
-  });
-  new WebService(env, "blog", { image: IMAGE, hosts: ["blog.example.com"], priority: 100 });
-  return Testing.synth(stack, true);
-}
-
-function environmentCertificate(): string {
-  const stack = newStack("environment-certificate");
-  const env = new Environment(stack, "env", {
-    name: "docs",
-    zones: [HostedZone.fromExisting({ zoneId: "Z0EXISTINGCOM", zoneName: "example.com" })],
-    certificate: Certificate.fromArn(EXISTING_CERTIFICATE),
-  });
-  new WebService(env, "docs", { image: IMAGE, hosts: ["docs.example.com"], alarms: false });
-  new WebService(env, "api", { image: IMAGE, paths: ["/api/*"] });
-  return Testing.synth(stack, true);
-}
-
-const variants: Record<string, () => string> = {
-  "everything-on": everythingOn,
-  "everything-off": everythingOff,
-  environment,
-  "environment-certificate": environmentCertificate,
-};
 const planned: Record<string, PlannedStack> = {};
 
 beforeAll(async () => {
-  const names = Object.keys(variants);
-  const plans = await planStacks(names.map((name) => ({ stack: variants[name](), name })));
-  names.forEach((name, index) => (planned[name] = plans[index]));
+  const stacks = stacksToPlan();
+  const plans = await planStacks(stacks);
+  stacks.forEach(({ name }, index) => (planned[name!] = plans[index]));
 });
 
 afterAll(() => cleanupPlannedStacks());

@@ -1,5 +1,3 @@
-import { Testing } from "cdktf";
-import { FargateStack, FargateWebApp, FargateWebAppProps, HostedZone, Network } from "../src";
 import { decodeJsonencode } from "./support/synth";
 import {
   PlannedStack,
@@ -10,44 +8,16 @@ import {
   resourcesOfType,
   whereTextAppears,
 } from "./support/terraform";
+import { SECRETS, stacksToPlan } from "./plans/terraform-variants";
 
 jest.setTimeout(300_000);
 
-const base: FargateWebAppProps = { name: "hello", image: "public.ecr.aws/nginx/nginx:1.27-alpine", domain: "hello.example.com" };
-
-/** One app in its own stack, synthesized, with the variable values to plan it with. */
-function app(name: string, props: Partial<FargateWebAppProps>, vars: Record<string, string> = {}) {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
-  new FargateWebApp(stack, "hello", { ...base, ...props });
-  return { stack: Testing.synth(stack, true), vars, name };
-}
-
-const SECRETS = { password: "canary-pw-7d41f0", api_token: "canary-token-93be2c" };
-const VARIANTS = {
-  "existing-vpc": app(
-    "existing-vpc",
-    {
-      network: Network.fromExisting({
-        vpcId: "vpc-0123456789abcdef0",
-        publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
-        privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
-      }),
-    },
-    { password: "unused" },
-  ),
-  "existing-zone": app("existing-zone", {
-    domain: "app.example.org",
-    hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
-  }),
-  "no-secret": app("no-secret", {}),
-  "two-secrets": app("two-secrets", { secrets: { PASSWORD: {}, API_TOKEN: { version: 2 } } }, SECRETS),
-};
 const planned: Record<string, PlannedStack> = {};
 
 beforeAll(async () => {
-  const names = Object.keys(VARIANTS) as Array<keyof typeof VARIANTS>;
-  const plans = await planStacks(names.map((name) => VARIANTS[name]));
-  names.forEach((name, index) => (planned[name] = plans[index]));
+  const stacks = stacksToPlan();
+  const plans = await planStacks(stacks);
+  stacks.forEach(({ name }, index) => (planned[name!] = plans[index]));
 });
 
 const types = (plan: any) => new Set(plan.resource_changes.map((change: any) => change.type));

@@ -56,6 +56,13 @@ export interface PlanOptions {
   priorState?: object | string;
   /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
   refresh?: boolean;
+  /**
+   * true: plan with Terraform even when this run planned the same stack already (alone, or in a batch whose
+   * cut the plan cache keeps), and keep the plan out of the cache: for the harness's proof that a batch's
+   * cut is the stack's plan alone.
+   * @default false
+   */
+  planAnew?: boolean;
 }
 
 export interface PlannedStack {
@@ -170,12 +177,14 @@ export async function planStack(stackDir: string, options: PlanOptions = {}): Pr
   if (!fs.readdirSync(source).some((file) => file.endsWith(".tf.json") || file.endsWith(".tf"))) {
     throw new Error(`planStack: ${source} holds no Terraform configuration (expected cdk.tf.json)`);
   }
+  return planInDir(copyStackDir(source, options), options);
+}
+
+/** A stack dir copied to a fresh plan dir, without what an earlier local terraform run left there. */
+function copyStackDir(source: string, options: PlanOptions): string {
   const dir = newPlanDir(options.name ?? path.basename(source));
-  fs.cpSync(source, dir, {
-    recursive: true,
-    filter: (from) => from === source || !isLocalArtifact(path.basename(from)),
-  });
-  return planInDir(dir, options);
+  fs.cpSync(source, dir, { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
+  return dir;
 }
 
 /**
@@ -204,15 +213,15 @@ function writeSynthesized(cdkTfJson: string, name: string): string {
 
 /**
  * Checks a synthesized stack dir as it is, backend block included (no override): copies it to a fresh
- * temp dir given the shared init's providers, as `terraform init -backend=false` would, and runs
+ * temp dir given the shared init's providers (as `terraform init -backend=false` would), and runs
  * `terraform validate`; returns what validate printed. For backends (cloud, s3) that `plan` cannot reach offline.
  */
 export async function validateWithBackend(stackDir: string, name = "validate"): Promise<string> {
   terraformVersion();
   const dir = newPlanDir(name);
   fs.cpSync(path.resolve(stackDir), dir, { recursive: true, filter: (from) => !isLocalArtifact(path.basename(from)) });
-  const cliConfigFile = writeCliConfig();
-  linkProviders(dir, await sharedInit(readStackConfig(dir).requiredProviders, cliConfigFile));
+  // validate reads neither the backend nor its state: the local one readyDir gives the dir is never used.
+  const { cliConfigFile } = await readyDir(dir, name, readStackConfig(dir).requiredProviders, {}, {});
   const validate = await runTerraform(["validate", "-no-color"], dir, terraformEnv(cliConfigFile), { label: name, secrets: [] });
   plannedDirs.add(dir);
   return validate.stdout + validate.stderr;
@@ -381,19 +390,51 @@ const schemaCache = new Map<string, Promise<any>>();
 let sweptOldPlanDirs = false;
 
 async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStack> {
-  const label = options.name ? `"${options.name}"` : dir;
-  const vars = options.vars ?? {};
   return keepingFailedPlanDir(dir, async () => {
-    checkVariables(label, vars);
-    if (options.priorState !== undefined) writePriorState(dir, label, options.priorState);
-    terraformVersion();
-    const config = readStackConfig(dir);
-    fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config.awsAliases), null, 2) + "\n");
-    const run = await runPlan(dir, label, config.requiredProviders, vars, options);
-    const plan = parsePlanJson(run.products.planJsonText, label, dir);
+    const ready = await readyAlone(dir, options);
+    const run = await runPlan(dir, ready, options);
+    const plan = parsePlanJson(run.products.planJsonText, ready.label, dir);
     plannedDirs.add(dir);
     return { dir, plan, planJsonText: run.products.planJsonText, ...plannedRun(run) };
   });
+}
+
+/** A plan dir ready for `terraform plan`: its configuration, the shared init's providers, and its plan cache key. */
+interface ReadyDir {
+  label: string;
+  vars: Record<string, string>;
+  init: { dir: string; ms: number };
+  cliConfigFile: string;
+  key: string;
+}
+
+/** A dir holding one stack made ready to plan alone: its prior state, the offline override, the shared init. */
+async function readyAlone(dir: string, options: PlanOptions): Promise<ReadyDir> {
+  const label = options.name ? `"${options.name}"` : dir;
+  const vars = options.vars ?? {};
+  checkVariables(label, vars);
+  if (options.priorState !== undefined) writePriorState(dir, label, options.priorState);
+  terraformVersion();
+  const config = readStackConfig(dir);
+  fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config.awsAliases), null, 2) + "\n");
+  return readyDir(dir, label, config.requiredProviders, vars, options);
+}
+
+async function readyDir(
+  dir: string,
+  label: string,
+  requiredProviders: Record<string, any>,
+  vars: Record<string, string>,
+  options: PlanOptions,
+): Promise<ReadyDir> {
+  const cliConfigFile = writeCliConfig();
+  const init = await sharedInit(requiredProviders, cliConfigFile);
+  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
+  fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
+  // The local backend the override sets, as the shared init initialized it: no init per plan.
+  fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
+  return { label, vars, init, cliConfigFile, key: planKey(dir, init.dir, vars, options) };
 }
 
 /**
@@ -402,6 +443,10 @@ async function planInDir(dir: string, options: PlanOptions): Promise<PlannedStac
  * batch's. Stacks planned with refresh and without it go in two batches. A stack that cannot join a batch
  * (plan-batch.ts's batchRefusal), or a batch of one, is planned alone. When a batch fails, its stacks are
  * planned alone one by one until one fails, so that the error is that stack's own.
+ *
+ * Within a jest run, a stack this run already planned (alone, or in any batch: the cut of a batch is kept in
+ * the plan cache under the key of the stack alone) is not planned again, and one being planned by another
+ * process (prefetchPlans) is waited for.
  */
 export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]> {
   const sources = stacks.map(({ stack }) => stackSource(stack));
@@ -409,20 +454,29 @@ export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]>
     const { stack, ...options } = stacks[index];
     return planStack(sources[index], options);
   };
+  const results = new Map<number, PlannedStack>();
+  const keys = new Map<number, string>();
   // A batch plans all its stacks with refresh or all without: one batch for each.
   const batches = new Map<boolean, number[]>();
-  sources.forEach((source, index) => {
-    if (batchRefusal(source)) return;
-    const refresh = stacks[index].refresh !== false;
-    batches.set(refresh, [...(batches.get(refresh) ?? []), index]);
-  });
-  const results = new Map<number, PlannedStack>();
+  for (const [index, source] of sources.entries()) {
+    if (batchRefusal(source)) continue;
+    const { key, planned } = stacks[index].planAnew ? {} : await plannedEarlier(source, stacks[index]);
+    if (planned) results.set(index, planned);
+    else {
+      if (key) keys.set(index, key);
+      const refresh = stacks[index].refresh !== false;
+      batches.set(refresh, [...(batches.get(refresh) ?? []), index]);
+    }
+  }
   for (const [refresh, batched] of batches) {
     if (batched.length < 2) continue;
     const dir = newPlanDir("batch");
     try {
       const members = await planBatch(dir, refresh, batched.map((index) => ({ source: sources[index], options: stacks[index] })));
-      batched.forEach((index, position) => results.set(index, members[position]));
+      batched.forEach((index, position) => {
+        results.set(index, members[position]);
+        publishCut(keys.get(index), members[position]);
+      });
     } catch (error) {
       try {
         for (const index of batched) results.set(index, await planAlone(index));
@@ -437,6 +491,80 @@ export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]>
     if (!results.has(index)) results.set(index, await planAlone(index));
   }
   return stacks.map((_, index) => results.get(index)!);
+}
+
+/**
+ * Plans stacks ahead, for the test files of this jest run that will ask for them (run by
+ * __tests__/support/prefetch-plans.js, which jest's global setup starts): locks each stack's plan cache
+ * entry, calls `locked` (from then on a test file that asks for one of them waits for it), plans them in
+ * batches as planStacks does, and publishes each stack's cut. Stacks that planStacks would plan alone, are
+ * already cached or locked elsewhere, or would make a batch of one are left to the test files; so is every
+ * stack of a batch that fails, whose test files then plan it and report its own error.
+ */
+export async function prefetchPlans(stacks: StackToPlan[], locked: () => void): Promise<void> {
+  const cacheRoot = process.env[PLAN_CACHE_ENV];
+  const held: string[] = [];
+  try {
+    const batches = new Map<boolean, Array<{ source: string; options: StackToPlan; key: string }>>();
+    for (const options of cacheRoot ? stacks : []) {
+      const source = stackSource(options.stack);
+      if (batchRefusal(source)) continue;
+      const key = await aloneKey(source, options);
+      const entry = path.join(cacheRoot!, key);
+      if (fs.existsSync(entry) || !tryLock(`${entry}.lock`)) continue;
+      held.push(`${entry}.lock`);
+      const refresh = options.refresh !== false;
+      batches.set(refresh, [...(batches.get(refresh) ?? []), { source, options, key }]);
+    }
+    locked();
+    for (const [refresh, members] of batches) {
+      if (members.length < 2) continue;
+      const planned = await planBatch(newPlanDir("prefetch"), refresh, members);
+      members.forEach(({ key }, index) => publishCut(key, planned[index]));
+    }
+  } finally {
+    for (const lock of held) fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** The key of a stack planned alone, and its plan if this run made it already (waiting while another process makes it). */
+async function plannedEarlier(source: string, options: PlanOptions): Promise<{ key?: string; planned?: PlannedStack }> {
+  const cacheRoot = process.env[PLAN_CACHE_ENV];
+  if (!cacheRoot) return {};
+  const dir = copyStackDir(source, options);
+  try {
+    const ready = await readyAlone(dir, options);
+    const entry = path.join(cacheRoot, ready.key);
+    await lockReleased(`${entry}.lock`, "plan cache");
+    const products = reuseCached(entry, dir);
+    if (!products) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return { key: ready.key };
+    }
+    plannedDirs.add(dir);
+    const plan = parsePlanJson(products.planJsonText, ready.label, dir);
+    return { key: ready.key, planned: { dir, plan, planJsonText: products.planJsonText, planOutput: products.planOutput, timings: { init: 0, plan: 0, show: 0 }, fromCache: true } };
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The plan cache key of a stack planned alone. */
+async function aloneKey(source: string, options: PlanOptions): Promise<string> {
+  const dir = copyStackDir(source, options);
+  try {
+    return (await readyAlone(dir, options)).key;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A batch member's cut, kept in the plan cache under its key alone, with the batch's plan file. */
+function publishCut(key: string | undefined, member: PlannedStack): void {
+  const cacheRoot = process.env[PLAN_CACHE_ENV];
+  if (!cacheRoot || !key) return;
+  publish(path.join(cacheRoot, key), member.dir, [PLAN_FILE], { planJsonText: member.planJsonText, planOutput: member.planOutput });
 }
 
 /** A stack for planStacks: its source as planStack or planSynthesized take it, and its own options. */
@@ -458,7 +586,7 @@ async function planBatch(dir: string, refresh: boolean, members: Array<{ source:
     terraformVersion();
     const layout = layOutBatch(dir, batchMembers, OFFLINE_PROVIDER_SETTINGS);
     if (layout.priorState !== undefined) writePriorState(dir, label, layout.priorState);
-    const run = await runPlan(dir, label, layout.requiredProviders, layout.vars, { refresh });
+    const run = await runPlan(dir, await readyDir(dir, label, layout.requiredProviders, layout.vars, { refresh }), { refresh });
     const batchPlan = parsePlanJson(run.products.planJsonText, label, dir);
     plannedDirs.add(dir);
     return layout.members.map((member: MemberLayout) => {
@@ -520,23 +648,11 @@ function parsePlanJson(text: string, label: string, dir: string): any {
   return parsed;
 }
 
-/** plan and show in a dir whose configuration is ready, through the plan cache. */
-async function runPlan(
-  dir: string,
-  label: string,
-  requiredProviders: Record<string, any>,
-  vars: Record<string, string>,
-  options: PlanOptions,
-): Promise<PlanRun> {
+/** plan and show in a ready dir, through the plan cache. */
+async function runPlan(dir: string, { label, vars, init, cliConfigFile, key }: ReadyDir, options: PlanOptions): Promise<PlanRun> {
   const secrets = Object.values(vars).filter((value) => value.length >= 3); // shorter ones: not worth redacting
-  const cliConfigFile = writeCliConfig();
-  const init = await sharedInit(requiredProviders, cliConfigFile);
   const initMs = init.ms;
   init.ms = 0; // only the first plan that waited for it reports the init time
-  linkProviders(dir, init);
-  // The local backend the override sets, as the shared init initialized it: no init per plan.
-  fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
-
   const env = terraformEnv(cliConfigFile);
   const planEnv = { ...env };
   for (const [name, value] of Object.entries(vars)) planEnv[`TF_VAR_${name}`] = value;
@@ -556,17 +672,10 @@ async function runPlan(
   };
 
   const cacheRoot = process.env[PLAN_CACHE_ENV];
-  const { products, fromCache } = cacheRoot
-    ? await planThroughCache(path.join(cacheRoot, planKey(dir, init.dir, vars, options)), dir, plan)
+  const { products, fromCache } = cacheRoot && !options.planAnew
+    ? await planThroughCache(path.join(cacheRoot, key), dir, plan)
     : { products: await plan(), fromCache: false };
   return { products, timings, fromCache };
-}
-
-/** The shared init's lock file copied into `dir`, and its installed providers linked there. */
-function linkProviders(dir: string, init: { dir: string }): void {
-  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
-  fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
 }
 
 /** What a plan leaves besides the files Terraform writes in its dir. */
@@ -608,10 +717,8 @@ async function planThroughCache(
   plan: () => Promise<PlanProducts>,
 ): Promise<{ products: PlanProducts; fromCache: boolean }> {
   const reuse = () => {
-    const text = readIfExists(path.join(entry, CACHE_PRODUCTS));
-    if (text === undefined) return undefined;
-    fs.cpSync(path.join(entry, CACHE_FILES), dir, { recursive: true });
-    return { products: JSON.parse(text) as PlanProducts, fromCache: true };
+    const products = reuseCached(entry, dir);
+    return products && { products, fromCache: true };
   };
   const cached = reuse();
   if (cached) return cached;
@@ -621,20 +728,36 @@ async function planThroughCache(
     if (cachedMeanwhile) return cachedMeanwhile;
     const before = new Set(filesUnder(dir));
     const products = await plan();
-    const staging = `${entry}.staging-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
-    try {
-      for (const file of filesUnder(dir).filter((file) => !before.has(file))) {
-        fs.mkdirSync(path.dirname(path.join(staging, CACHE_FILES, file)), { recursive: true });
-        fs.copyFileSync(path.join(dir, file), path.join(staging, CACHE_FILES, file));
-      }
-      fs.mkdirSync(path.join(staging, CACHE_FILES), { recursive: true });
-      fs.writeFileSync(path.join(staging, CACHE_PRODUCTS), JSON.stringify(products));
-      fs.renameSync(staging, entry);
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
-    }
+    publish(entry, dir, filesUnder(dir).filter((file) => !before.has(file)), products);
     return { products, fromCache: false };
   });
+}
+
+/** A cache entry's products, its files copied into `dir`; undefined when the entry is not there. */
+function reuseCached(entry: string, dir: string): PlanProducts | undefined {
+  const text = readIfExists(path.join(entry, CACHE_PRODUCTS));
+  if (text === undefined) return undefined;
+  fs.cpSync(path.join(entry, CACHE_FILES), dir, { recursive: true });
+  return JSON.parse(text);
+}
+
+/** Publishes a cache entry by an atomic rename: the files (paths relative to `dir`) and the products. */
+function publish(entry: string, dir: string, files: string[], products: PlanProducts): void {
+  const staging = `${entry}.staging-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  try {
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(staging, CACHE_FILES, file)), { recursive: true });
+      fs.copyFileSync(path.join(dir, file), path.join(staging, CACHE_FILES, file));
+    }
+    fs.mkdirSync(path.join(staging, CACHE_FILES), { recursive: true });
+    fs.writeFileSync(path.join(staging, CACHE_PRODUCTS), JSON.stringify(products));
+    fs.renameSync(staging, entry);
+  } catch (error: any) {
+    // Another process published the same plan first: keep its entry.
+    if (!fs.existsSync(path.join(entry, CACHE_PRODUCTS))) throw error;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** The files under a plan dir (paths relative to it, sorted), .terraform aside. */
@@ -792,28 +915,38 @@ function mirrorFingerprint(): string[] {
 }
 
 async function withLock<T>(lockDir: string, what: string, work: () => Promise<T>): Promise<T> {
+  while (!tryLock(lockDir)) await lockReleased(lockDir, what);
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** Takes the lock if it is free (true), or leaves it to its holder (false). */
+function tryLock(lockDir: string): boolean {
+  try {
+    fs.mkdirSync(lockDir);
+  } catch (error: any) {
+    if (error?.code !== "EEXIST") throw error;
+    return false;
+  }
+  fs.writeFileSync(path.join(lockDir, "owner"), `${process.pid} ${os.hostname()}\n`);
+  return true;
+}
+
+/** Returns once the lock is free (a stale one, whose holder is gone, is removed). */
+async function lockReleased(lockDir: string, what: string): Promise<void> {
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, "owner"), `${process.pid} ${os.hostname()}\n`);
-      break;
-    } catch (error: any) {
-      if (error?.code !== "EEXIST") throw error;
-    }
+  while (fs.existsSync(lockDir)) {
     if (lockIsStale(lockDir)) {
       fs.rmSync(lockDir, { recursive: true, force: true });
-      continue;
+      return;
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out waiting for the ${what} lock ${lockDir}; remove it if no test run uses it`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  try {
-    return await work();
-  } finally {
-    fs.rmSync(lockDir, { recursive: true, force: true });
   }
 }
 

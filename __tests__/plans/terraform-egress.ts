@@ -1,0 +1,59 @@
+// The stacks terraform-egress.test.ts plans in one batch: the default app's prod environment with each egress
+// choice but the default one (main.ts itself, which the test plans alone as the default app's tests do).
+import { Testing } from "cdktf";
+import { NetworkProps, declareEnvironments } from "../../src";
+import { DEFAULT_APP_SECRET } from "../support/canaries";
+import { StackToPlan } from "../support/terraform";
+
+const AMI = "ami-0123456789abcdef0";
+
+/** main.ts's declaration, with the prod environment's networkOptions as given. */
+export function defaultAppProd(networkOptions: Omit<NetworkProps, "name">): string {
+  const app = Testing.app({ stackTraces: false });
+  const declared = declareEnvironments(app, {
+    name: "hello",
+    region: "eu-west-1",
+    tags: { Application: "hello" },
+    app: {
+      image: "public.ecr.aws/nginx/nginx:1.27-alpine",
+      port: 80,
+      environment: { USER: "hello" },
+      secrets: { PASSWORD: {} },
+      writablePaths: ["/var/cache/nginx", "/var/run"],
+    },
+    environments: {
+      prod: {
+        domain: "hello.example.com",
+        cpu: 512,
+        memory: 1024,
+        desiredCount: 2,
+        networkOptions,
+        deletionProtection: true,
+        logRetentionDays: 90,
+      },
+    },
+  });
+  return Testing.synth(declared.prod.stack, true);
+}
+
+/** The choices, each with the README table's name for it; the first is the default app as it is. */
+export const CHOICES: Record<string, Omit<NetworkProps, "name"> | "main.ts"> = {
+  '"nat-gateway-per-az"': "main.ts",
+  '"nat-gateway"': { egress: "nat-gateway" },
+  '"nat-instance-per-az"': { egress: "nat-instance-per-az", natInstance: { imageId: AMI } },
+  '"nat-instance"': { egress: "nat-instance", natInstance: { imageId: AMI } },
+  '"none"': { egress: "none" },
+  '"none"` + `taskSubnets: "private"` + `interfaceEndpoints: true': { egress: "none", taskSubnets: "private", interfaceEndpoints: true },
+  '"nat-gateway-per-az"` + `interfaceEndpoints: true': { interfaceEndpoints: true },
+};
+
+/** The choices other than main.ts's own, in CHOICES' order. */
+export const VARIANTS = Object.keys(CHOICES).filter((name) => CHOICES[name] !== "main.ts");
+
+export function stacksToPlan(): StackToPlan[] {
+  return VARIANTS.map((name, index) => ({
+    stack: defaultAppProd(CHOICES[name] as Omit<NetworkProps, "name">),
+    vars: { password: DEFAULT_APP_SECRET },
+    name: `egress-${index}`,
+  }));
+}
