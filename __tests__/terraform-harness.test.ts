@@ -13,6 +13,7 @@ import {
   planStack,
   planStacks,
   planSynthesized,
+  prefetchPlans,
   plannedResource,
   readPlanFileEntries,
   resourceChange,
@@ -308,6 +309,25 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
       "/harness/web",
     ]);
   });
+});
+
+test("prefetchPlans plans stacks ahead in one batch; planStacks asking meanwhile waits for their cuts instead of planning", async () => {
+  const retentions = [7, 14];
+  const stacks = retentions.map((days) => ({
+    stack: asText(tinyStack((stack) => (stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = days))),
+    name: `prefetched-${days}`,
+    vars: { secret_value: CANARY },
+  }));
+  let prefetching!: Promise<void>;
+  await new Promise<void>((locked, failed) => {
+    prefetching = prefetchPlans(stacks, locked);
+    prefetching.catch(failed);
+  });
+  const planned = await planStacks(stacks); // the entries are locked: this waits for the prefetch
+  await prefetching;
+  expect(planned.map((stack) => stack.fromCache)).toEqual([true, true]);
+  expect(planned.map((stack) => resourcesOfType(stack.plan, "aws_cloudwatch_log_group")[0].values.retention_in_days)).toEqual(retentions);
+  expect(whereTextAppears(planned[0], CANARY)).toEqual([]);
 });
 
 test("a batch that fails is planned stack by stack: the error is the failing stack's own", async () => {

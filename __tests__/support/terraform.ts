@@ -220,8 +220,7 @@ export async function validateWithBackend(stackDir: string, name = "validate"): 
   terraformVersion();
   const dir = newPlanDir(name);
   fs.cpSync(path.resolve(stackDir), dir, { recursive: true, filter: (from) => !isLocalArtifact(path.basename(from)) });
-  // validate reads neither the backend nor its state: the local one readyDir gives the dir is never used.
-  const { cliConfigFile } = await readyDir(dir, name, readStackConfig(dir).requiredProviders, {}, {});
+  const { cliConfigFile } = await linkSharedInit(dir, readStackConfig(dir).requiredProviders);
   const validate = await runTerraform(["validate", "-no-color"], dir, terraformEnv(cliConfigFile), { label: name, secrets: [] });
   plannedDirs.add(dir);
   return validate.stdout + validate.stderr;
@@ -427,14 +426,20 @@ async function readyDir(
   vars: Record<string, string>,
   options: PlanOptions,
 ): Promise<ReadyDir> {
+  const { init, cliConfigFile } = await linkSharedInit(dir, requiredProviders);
+  // The local backend the override sets, as the shared init initialized it: no init per plan.
+  fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
+  return { label, vars, init, cliConfigFile, key: planKey(dir, init.dir, vars, options) };
+}
+
+/** The shared init's lock file copied into `dir` and its installed providers linked there, as `terraform init` would leave them. */
+async function linkSharedInit(dir: string, requiredProviders: Record<string, any>): Promise<Pick<ReadyDir, "init" | "cliConfigFile">> {
   const cliConfigFile = writeCliConfig();
   const init = await sharedInit(requiredProviders, cliConfigFile);
   fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
   fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
   fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
-  // The local backend the override sets, as the shared init initialized it: no init per plan.
-  fs.copyFileSync(path.join(init.dir, ".terraform", "terraform.tfstate"), path.join(dir, ".terraform", "terraform.tfstate"));
-  return { label, vars, init, cliConfigFile, key: planKey(dir, init.dir, vars, options) };
+  return { init, cliConfigFile };
 }
 
 /**
@@ -456,20 +461,17 @@ export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]>
   };
   const results = new Map<number, PlannedStack>();
   const keys = new Map<number, string>();
-  // A batch plans all its stacks with refresh or all without: one batch for each.
-  const batches = new Map<boolean, number[]>();
+  const toBatch: number[] = [];
   for (const [index, source] of sources.entries()) {
     if (batchRefusal(source)) continue;
     const { key, planned } = stacks[index].planAnew ? {} : await plannedEarlier(source, stacks[index]);
     if (planned) results.set(index, planned);
     else {
       if (key) keys.set(index, key);
-      const refresh = stacks[index].refresh !== false;
-      batches.set(refresh, [...(batches.get(refresh) ?? []), index]);
+      toBatch.push(index);
     }
   }
-  for (const [refresh, batched] of batches) {
-    if (batched.length < 2) continue;
+  for (const [refresh, batched] of batchesByRefresh(toBatch, (index) => stacks[index])) {
     const dir = newPlanDir("batch");
     try {
       const members = await planBatch(dir, refresh, batched.map((index) => ({ source: sources[index], options: stacks[index] })));
@@ -503,28 +505,38 @@ export async function planStacks(stacks: StackToPlan[]): Promise<PlannedStack[]>
  */
 export async function prefetchPlans(stacks: StackToPlan[], locked: () => void): Promise<void> {
   const cacheRoot = process.env[PLAN_CACHE_ENV];
+  if (!cacheRoot) return locked();
   const held: string[] = [];
   try {
-    const batches = new Map<boolean, Array<{ source: string; options: StackToPlan; key: string }>>();
-    for (const options of cacheRoot ? stacks : []) {
+    const toBatch: Array<{ source: string; options: StackToPlan; key: string }> = [];
+    for (const options of stacks) {
       const source = stackSource(options.stack);
       if (batchRefusal(source)) continue;
       const key = await aloneKey(source, options);
-      const entry = path.join(cacheRoot!, key);
+      const entry = path.join(cacheRoot, key);
       if (fs.existsSync(entry) || !tryLock(`${entry}.lock`)) continue;
       held.push(`${entry}.lock`);
-      const refresh = options.refresh !== false;
-      batches.set(refresh, [...(batches.get(refresh) ?? []), { source, options, key }]);
+      toBatch.push({ source, options, key });
     }
     locked();
-    for (const [refresh, members] of batches) {
-      if (members.length < 2) continue;
+    for (const [refresh, members] of batchesByRefresh(toBatch, ({ options }) => options)) {
       const planned = await planBatch(newPlanDir("prefetch"), refresh, members);
       members.forEach(({ key }, index) => publishCut(key, planned[index]));
     }
   } finally {
     for (const lock of held) fs.rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** Stacks grouped in batches: a batch plans all its stacks with refresh or all without. A group of one is no batch. */
+function batchesByRefresh<T>(stacks: T[], optionsOf: (stack: T) => PlanOptions): Map<boolean, T[]> {
+  const batches = new Map<boolean, T[]>();
+  for (const stack of stacks) {
+    const refresh = optionsOf(stack).refresh !== false;
+    batches.set(refresh, [...(batches.get(refresh) ?? []), stack]);
+  }
+  for (const [refresh, batched] of batches) if (batched.length < 2) batches.delete(refresh);
+  return batches;
 }
 
 /** The key of a stack planned alone, and its plan if this run made it already (waiting while another process makes it). */
