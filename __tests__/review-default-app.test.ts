@@ -1,8 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
+import { appToSynthesize, stacksToPlan } from "./plans/review-default-app";
 import { runAppCommand } from "./support/app-command";
 import { DEFAULT_APP_SECRET } from "./support/canaries";
-import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, planStacks } from "./support/terraform";
 import { runReview } from "../src/cli/review/cli";
 import { loadPrices } from "../src/cli/review/cost";
 import { reviewPlan } from "../src/cli/review/review";
@@ -58,11 +59,8 @@ function withReplacementAndDeletion(plan: any): any {
 }
 
 beforeAll(async () => {
-  outdir = runAppCommand({ TF_VAR_password: SECRET });
-  [planned, dev] = await Promise.all([
-    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "review-default-app-prod" }),
-    planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "review-default-app-dev" }),
-  ]);
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  [planned, dev] = await planStacks(stacksToPlan(outdir));
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
 });

@@ -1,8 +1,9 @@
 import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
+import { appToSynthesize, stacksToPlan } from "./plans/review-platform";
 import { runAppCommand } from "./support/app-command";
-import { PLATFORM_SECRET, canaryVars } from "./support/canaries";
-import { PlannedStack, cleanupPlannedStacks, planStack } from "./support/terraform";
+import { PLATFORM_SECRET } from "./support/canaries";
+import { PlannedStack, cleanupPlannedStacks, planStacks } from "./support/terraform";
 import { runReview } from "../src/cli/review/cli";
 import { loadPrices, runsPerMonth, splitTasks } from "../src/cli/review/cost";
 import { reviewPlan } from "../src/cli/review/review";
@@ -47,12 +48,11 @@ function edited(edits: Record<string, (change: any) => void>, remove: string[] =
 }
 
 beforeAll(async () => {
-  outdir = runAppCommand({}, "examples/platform.ts");
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  const stacks = stacksToPlan(outdir);
   // A canary value for every input variable the stack declares (its secret parameters' values).
-  const stackDir = join(outdir, "stacks", "platform-prod");
-  const vars = canaryVars(stackDir, SECRET);
-  expect(Object.keys(vars).length).toBeGreaterThan(0);
-  planned = await planStack(stackDir, { vars, name: "review-platform" });
+  expect(Object.keys(stacks[0].vars ?? {}).length).toBeGreaterThan(0);
+  [planned] = await planStacks(stacks);
   text = review(planned.planJsonText).stdout;
   markdown = review(planned.planJsonText, "--format", "markdown").stdout;
   const priority = (address: string) => planned.plan.resource_changes.find((change: any) => change.address === address).change.after.priority;

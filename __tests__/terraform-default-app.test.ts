@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, rmSync, statSync } from "fs";
 import { join } from "path";
+import { appToSynthesize, stacksToPlan } from "./plans/terraform-default-app";
 import { runAppCommand } from "./support/app-command";
 import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { decodeJsonencode } from "./support/synth";
@@ -8,7 +9,7 @@ import {
   PlannedStack,
   cleanupPlannedStacks,
   configurationResource,
-  planStack,
+  planStacks,
   plannedResource,
   resourcesOfType,
   whereTextAppears,
@@ -27,11 +28,8 @@ const plannedDir = () => planned.dir;
 
 beforeAll(async () => {
   // The user has the secret exported while synthesizing, as they would before `cdktf deploy`.
-  outdir = runAppCommand({ TF_VAR_password: SECRET });
-  [planned, dev] = await Promise.all([
-    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "default-app-prod" }),
-    planStack(join(outdir, "stacks", "hello-dev"), { vars: { password: SECRET }, name: "default-app-dev" }),
-  ]);
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  [planned, dev] = await planStacks(stacksToPlan(outdir));
   plan = planned.plan;
 });
 

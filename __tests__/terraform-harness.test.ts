@@ -207,9 +207,12 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
   const stacks: Record<string, { stack: any; vars?: Record<string, string>; priorState?: object }> = {
     upgraded: { stack: upgraded, vars: { secret_value: CANARY, retention: "14" }, priorState },
     "s3-backend-other-region": {
+      // Its alias has the default provider's settings, as a FargateStack in us-east-1 has: each keeps its own.
       stack: tinyStack((stack) => {
         stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "us-west-2" } };
         stack.provider.aws[0].region = "us-west-2";
+        stack.provider.aws.push({ ...stack.provider.aws[0], alias: "same_settings" });
+        stack.resource.aws_cloudwatch_log_group.aliased = { provider: "aws.same_settings", name: "/harness/aliased" };
       }),
     },
     "cloud-block": {
@@ -271,13 +274,14 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     ]);
   });
 
-  test("one Terraform run: one plan file, one aws provider block per distinct configuration", () => {
+  test("one Terraform run: one plan file, one aws provider block per distinct configuration (and per provider of a stack)", () => {
     const dirs = new Set(Object.values(batched).map((planned) => planned.dir));
     expect(dirs.size).toBe(1);
     const [dir] = dirs;
     const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
-    // eu-west-1 with the default tags (two stacks), us-east-1 (the alias of one), us-west-2 (one)
-    expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    // eu-west-1 with the default tags (two stacks), us-east-1 (the alias of one), us-west-2 (a provider and its
+    // alias with the same settings: the cut tells their resources apart by configuration)
+    expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2", "us-west-2"]);
     expect(root.provider.aws.every((block: any) => block.access_key === "mock" && block.skip_requesting_account_id === true)).toBe(true);
     expect(whereTextAppears(batched.upgraded, CANARY)).toEqual([]);
   });

@@ -7,13 +7,14 @@
 import { readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { reviewPlan } from "../src/cli/review/review";
+import { LEAN_SECRET, appToSynthesize, stacksToPlan } from "./plans/terraform-lean";
 import { runAppCommand } from "./support/app-command";
 import { decodeJsonencode } from "./support/synth";
 import { PlannedStack, cleanupPlannedStacks, configurationResource, planStacks, plannedResource, resourcesOfType, whereTextAppears } from "./support/terraform";
 
 jest.setTimeout(300_000);
 
-const SECRET = "canary-lean-91c4-horse";
+const SECRET = LEAN_SECRET;
 const FIXED_COST_LIMIT = 60;
 
 let outdir: string;
@@ -21,8 +22,8 @@ let prod: PlannedStack;
 let dev: PlannedStack;
 
 beforeAll(async () => {
-  outdir = runAppCommand({ TF_VAR_password: SECRET }, "examples/lean.ts");
-  [prod, dev] = await planStacks(["lean-prod", "lean-dev"].map((stack) => ({ stack: join(outdir, "stacks", stack), vars: { password: SECRET }, name: stack })));
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  [prod, dev] = await planStacks(stacksToPlan(outdir));
 });
 
 afterAll(() => {

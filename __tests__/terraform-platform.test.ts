@@ -1,16 +1,14 @@
 import { readFileSync, rmSync } from "fs";
 import { join } from "path";
-import { Testing } from "cdktf";
-import { Environment, FargateStack, WebService } from "../src";
 import { reviewPlan } from "../src/cli/review/review";
+import { appToSynthesize, stacksToPlan } from "./plans/terraform-platform";
 import { runAppCommand } from "./support/app-command";
-import { PLATFORM_SECRET, canaryVars } from "./support/canaries";
+import { PLATFORM_SECRET } from "./support/canaries";
 import { decodeJsonencode } from "./support/synth";
 import {
   PlannedStack,
   cleanupPlannedStacks,
   configurationResource,
-  planStack,
   planStacks,
   plannedResource,
   resourcesOfType,
@@ -22,31 +20,14 @@ jest.setTimeout(300_000);
 const SECRET = PLATFORM_SECRET;
 
 let outdir: string;
-/** An environment of web services, synthesized: the 20-service test compares 1 and 20. */
-function environmentOf(services: number): string {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), `web-${services}`, { region: "eu-west-1" });
-  const environment = new Environment(stack, "env", { name: "many", zones: ["example.com"] });
-  for (let index = 1; index <= services; index++) {
-    new WebService(environment, `web${index}`, { image: "public.ecr.aws/nginx/nginx:1.27-alpine", hosts: [`web${index}.example.com`] });
-  }
-  return Testing.synth(stack, true);
-}
-
 let planned: PlannedStack;
 let plan: any;
+/** An environment of 1 and of 20 web services: the 20-service test compares them. */
 let webServices: Record<1 | 20, PlannedStack>;
 
 beforeAll(async () => {
-  outdir = runAppCommand({}, "examples/platform.ts");
-  const stackDir = join(outdir, "stacks", "platform-prod");
-  // The example alone, as its users plan it (review-platform.test.ts gets the same plan from the run's cache).
-  const [platform, [one, twenty]] = await Promise.all([
-    planStack(stackDir, { vars: canaryVars(stackDir, SECRET), name: "platform" }),
-    planStacks([
-      { stack: environmentOf(1), name: "web-1" },
-      { stack: environmentOf(20), name: "web-20" },
-    ]),
-  ]);
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  const [platform, one, twenty] = await planStacks(stacksToPlan(outdir));
   planned = platform;
   plan = planned.plan;
   webServices = { 1: one, 20: twenty };

@@ -2,9 +2,9 @@
 // workers of one run, never reused by a later run, which may have changed what the key does not cover (the
 // harness itself). global-teardown.js removes it; caches left by killed runs go after a few hours.
 //
-// The stacks of the run's test files that have a __tests__/plans/<file>.ts (the test files the sequencer
-// selected, in FARGATE_SELECTED_TESTS) are planned in the background, in one batch (prefetch-plans.js): the
-// setup waits until their cache entries are locked, so that those files wait for the batch.
+// The stacks of the run's test files that have a __tests__/plans/<file>.ts (listed by the sequencer in
+// FARGATE_PLANS_MODULES) are planned in the background, in one batch (prefetch-plans.js): the setup waits
+// until their cache entries are locked, so that those files wait for the batch.
 const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
@@ -21,9 +21,7 @@ module.exports = async () => {
     if (stat && Date.now() - stat.mtimeMs > STALE_MS) fs.rmSync(dir, { recursive: true, force: true });
   }
   process.env.FARGATE_TF_PLAN_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
-  const modules = JSON.parse(process.env.FARGATE_SELECTED_TESTS ?? "[]")
-    .map((test) => path.join(path.dirname(test), "plans", path.basename(test).replace(/\.test\.ts$/, ".ts")))
-    .filter((module) => fs.existsSync(module));
+  const modules = JSON.parse(process.env.FARGATE_PLANS_MODULES ?? "[]");
   if (modules.length > 0) globalThis.fargatePrefetch = await startPrefetch(modules);
 };
 

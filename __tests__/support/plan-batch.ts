@@ -84,7 +84,8 @@ export function batchRefusal(dir: string): string | undefined {
 export function layOutBatch(batchDir: string, members: BatchMember[], offline: Record<string, unknown>): BatchLayout {
   const requiredProviders: Record<string, any> = {};
   const rootProviders: any[] = [];
-  const rootAliasOf = new Map<string, string>();
+  /** The root configurations made for each distinct provider setting. */
+  const rootAliasesOf = new Map<string, string[]>();
   const rootVariables: Record<string, any> = {};
   const rootOutputs: Record<string, any> = {};
   const moduleCalls: Record<string, any> = {};
@@ -131,10 +132,13 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
     for (const [memberKey, settings] of providerSettings) {
       const configuration = sortKeys({ ...settings, ...offline });
       const identity = JSON.stringify(configuration);
-      let rootAlias = rootAliasOf.get(identity);
+      // Shared across stacks; within a stack, two providers with the same settings (its aws provider and its
+      // us_east_1 alias, in us-east-1) each need their own, or the cut could not tell their resources apart.
+      const sameSettings = rootAliasesOf.get(identity) ?? [];
+      let rootAlias = sameSettings.find((alias) => !layout.providers.has(`${AWS}.${alias}`));
       if (!rootAlias) {
-        rootAlias = `stack_config_${rootAliasOf.size + 1}`;
-        rootAliasOf.set(identity, rootAlias);
+        rootAlias = `stack_config_${rootProviders.length + 1}`;
+        rootAliasesOf.set(identity, [...sameSettings, rootAlias]);
         rootProviders.push({ ...configuration, alias: rootAlias });
       }
       providerMap[memberKey] = `${AWS}.${rootAlias}`;

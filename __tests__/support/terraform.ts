@@ -585,6 +585,15 @@ export interface StackToPlan extends PlanOptions {
   stack: string;
 }
 
+/**
+ * An app whose stacks a plans module (__tests__/plans/<test file>.ts) lists: its `stacksToPlan(outdir)` takes
+ * the folder that cdktf.json's app command, run on `entry` with `env`, wrote (support/app-command.ts).
+ */
+export interface AppToSynthesize {
+  entry: string;
+  env: Record<string, string>;
+}
+
 async function planBatch(dir: string, refresh: boolean, members: Array<{ source: string; options: PlanOptions }>): Promise<PlannedStack[]> {
   const label = `batch of ${members.map(({ options }, index) => `"${options.name ?? `stack ${index + 1}`}"`).join(", ")}`;
   return keepingFailedPlanDir(dir, async () => {

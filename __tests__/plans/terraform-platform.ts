@@ -1,0 +1,30 @@
+// The stacks terraform-platform.test.ts plans: examples/platform.ts, synthesized by cdktf.json's app command
+// (review-platform.test.ts plans the same stack with the same values, and gets this plan from the run's
+// cache), and an environment of 1 and of 20 web services, to compare.
+import { join } from "path";
+import { Testing } from "cdktf";
+import { Environment, FargateStack, WebService } from "../../src";
+import { PLATFORM_SECRET, canaryVars } from "../support/canaries";
+import { AppToSynthesize, StackToPlan } from "../support/terraform";
+
+export const appToSynthesize: AppToSynthesize = { entry: "examples/platform.ts", env: {} };
+
+/** An environment of web services, synthesized. */
+function environmentOf(services: number): string {
+  const stack = new FargateStack(Testing.app({ stackTraces: false }), `web-${services}`, { region: "eu-west-1" });
+  const environment = new Environment(stack, "env", { name: "many", zones: ["example.com"] });
+  for (let index = 1; index <= services; index++) {
+    new WebService(environment, `web${index}`, { image: "public.ecr.aws/nginx/nginx:1.27-alpine", hosts: [`web${index}.example.com`] });
+  }
+  return Testing.synth(stack, true);
+}
+
+/** platform-prod from the app command's output folder, with a canary for each of its variables. */
+export function platformProd(outdir: string): StackToPlan {
+  const stackDir = join(outdir, "stacks", "platform-prod");
+  return { stack: stackDir, vars: canaryVars(stackDir, PLATFORM_SECRET), name: "platform" };
+}
+
+export function stacksToPlan(outdir: string): StackToPlan[] {
+  return [platformProd(outdir), { stack: environmentOf(1), name: "web-1" }, { stack: environmentOf(20), name: "web-20" }];
+}
