@@ -11,27 +11,20 @@ import { join } from "path";
 import { reviewPlan } from "../src/cli/review/review";
 import { runReview } from "../src/cli/review/cli";
 import { runAppCommand } from "./support/app-command";
-import { DEFAULT_APP_SECRET } from "./support/canaries";
-import { PlannedStack, cleanupPlannedStacks, configurationResource, planStack, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
-import { CHOICES, VARIANTS, defaultAppProd, stacksToPlan } from "./plans/terraform-egress";
+import { PlannedStack, cleanupPlannedStacks, configurationResource, planStacks, plannedResource, resourcesOfType } from "./support/terraform";
+import { CHOICES, VARIANTS, appToSynthesize, defaultAppProd, stacksToPlan } from "./plans/terraform-egress";
 
 jest.setTimeout(600_000);
 
-const SECRET = DEFAULT_APP_SECRET;
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
 let outdir: string;
 const planned: Record<string, PlannedStack> = {};
 
 beforeAll(async () => {
-  outdir = runAppCommand({ TF_VAR_password: SECRET });
-  // main.ts's own prod stack is planned alone, as the default app's tests plan it (one plan for the run's
-  // cache); the other choices in one batch.
-  const [asDeclared, plans] = await Promise.all([
-    planStack(join(outdir, "stacks", "hello-prod"), { vars: { password: SECRET }, name: "egress-main.ts" }),
-    planStacks(stacksToPlan()),
-  ]);
-  for (const name of Object.keys(CHOICES)) planned[name] = CHOICES[name] === "main.ts" ? asDeclared : plans[VARIANTS.indexOf(name)];
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  const [asDeclared, ...variants] = await planStacks(stacksToPlan(outdir));
+  for (const name of Object.keys(CHOICES)) planned[name] = CHOICES[name] === "main.ts" ? asDeclared : variants[VARIANTS.indexOf(name)];
 });
 
 afterAll(() => {

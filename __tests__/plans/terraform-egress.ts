@@ -1,9 +1,12 @@
-// The stacks terraform-egress.test.ts plans in one batch: the default app's prod environment with each egress
-// choice but the default one (main.ts itself, which the test plans alone as the default app's tests do).
+// The stacks terraform-egress.test.ts plans: the default app's prod environment with each egress choice, the
+// default one being main.ts itself as the default app's tests plan it (one plan for the run).
 import { Testing } from "cdktf";
 import { NetworkProps, declareEnvironments } from "../../src";
 import { DEFAULT_APP_SECRET } from "../support/canaries";
 import { StackToPlan } from "../support/terraform";
+import { stacksToPlan as defaultAppStacks } from "./terraform-default-app";
+
+export { appToSynthesize } from "./terraform-default-app";
 
 const AMI = "ami-0123456789abcdef0";
 
@@ -50,10 +53,15 @@ export const CHOICES: Record<string, Omit<NetworkProps, "name"> | "main.ts"> = {
 /** The choices other than main.ts's own, in CHOICES' order. */
 export const VARIANTS = Object.keys(CHOICES).filter((name) => CHOICES[name] !== "main.ts");
 
-export function stacksToPlan(): StackToPlan[] {
-  return VARIANTS.map((name, index) => ({
-    stack: defaultAppProd(CHOICES[name] as Omit<NetworkProps, "name">),
-    vars: { password: DEFAULT_APP_SECRET },
-    name: `egress-${index}`,
-  }));
+/** main.ts's prod stack from the app command's output folder, then the other choices in VARIANTS' order. */
+export function stacksToPlan(outdir: string): StackToPlan[] {
+  const [mainProd] = defaultAppStacks(outdir);
+  return [
+    mainProd,
+    ...VARIANTS.map((name, index) => ({
+      stack: defaultAppProd(CHOICES[name] as Omit<NetworkProps, "name">),
+      vars: { password: DEFAULT_APP_SECRET },
+      name: `egress-${index}`,
+    })),
+  ];
 }
