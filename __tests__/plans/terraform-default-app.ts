@@ -3,7 +3,8 @@
 // plan the same stacks with the same value, and get these plans from the run's cache.
 import { join } from "path";
 import { DEFAULT_APP_SECRET } from "../support/canaries";
-import { AppToSynthesize, StackToPlan } from "../support/terraform";
+import { AppToSynthesize } from "../support/app-command";
+import { StackToPlan } from "../support/terraform";
 
 export const appToSynthesize: AppToSynthesize = { entry: "main.ts", env: { TF_VAR_password: DEFAULT_APP_SECRET } };
 

@@ -1,6 +1,7 @@
 // The stacks terraform-lean.test.ts plans: examples/lean.ts, synthesized by cdktf.json's app command.
 import { join } from "path";
-import { AppToSynthesize, StackToPlan } from "../support/terraform";
+import { AppToSynthesize } from "../support/app-command";
+import { StackToPlan } from "../support/terraform";
 
 export const LEAN_SECRET = "canary-lean-91c4-horse";
 

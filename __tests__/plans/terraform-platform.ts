@@ -5,7 +5,8 @@ import { join } from "path";
 import { Testing } from "cdktf";
 import { Environment, FargateStack, WebService } from "../../src";
 import { PLATFORM_SECRET, canaryVars } from "../support/canaries";
-import { AppToSynthesize, StackToPlan } from "../support/terraform";
+import { AppToSynthesize } from "../support/app-command";
+import { StackToPlan } from "../support/terraform";
 
 export const appToSynthesize: AppToSynthesize = { entry: "examples/platform.ts", env: {} };
 

@@ -5,6 +5,15 @@ import { join } from "path";
 
 const repoRoot = join(__dirname, "..", "..");
 
+/**
+ * An app whose stacks a plans module (__tests__/plans/<test file>.ts) lists: its `stacksToPlan(outdir)` takes
+ * the folder that the app command, run on `entry` with `env`, wrote.
+ */
+export interface AppToSynthesize {
+  entry: string;
+  env: Record<string, string>;
+}
+
 /** The `app` command of cdktf.json in the repo root, run on `entry`, writing into a fresh folder. */
 function appCommand(env: Record<string, string>, entry: string) {
   const outdir = mkdtempSync(join(tmpdir(), "fargate-app-"));

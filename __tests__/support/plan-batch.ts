@@ -10,7 +10,8 @@
  *   except that its `backend`/`cloud` settings (the root's local backend applies) and its `aws` provider
  *   blocks are taken out; `configuration_aliases` declares the aliases it uses.
  * - The root module holds one `aws` provider block per distinct configuration (the stack's settings plus
- *   the offline ones; identical configurations are one block), passes each stack its own as `aws` and
+ *   the offline ones; identical configurations of different stacks are one block, while two providers of one
+ *   stack keep a block each, so that the cut tells their resources apart), passes each stack its own as `aws` and
  *   `aws.<alias>`, declares `<stack key>__<variable>` for each variable a value is given for, passed to the
  *   stack with its type, sensitivity, ephemerality and nullability, and re-exports each output as
  *   `<stack key>__<output>`, sensitive where the stack's is.

@@ -22,9 +22,9 @@ function plansModule(testPath) {
 
 class SlowestFirstSequencer extends Sequencer {
   sort(tests) {
-    const prefetched = new Set(tests.filter((test) => plansModule(test.path)));
+    const modules = new Map(tests.map((test) => [test, plansModule(test.path)]).filter(([, module]) => module));
     // For global-setup.js, which runs next in this process: these stacks are planned ahead.
-    process.env.FARGATE_PLANS_MODULES = JSON.stringify([...prefetched].map((test) => plansModule(test.path)));
+    process.env.FARGATE_PLANS_MODULES = JSON.stringify([...modules.values()]);
     const estimate = new Map();
     for (const test of tests) {
       test.duration = this.time(test); // as jest's sequencer does: the scheduler reads it
@@ -33,7 +33,7 @@ class SlowestFirstSequencer extends Sequencer {
     return [...tests].sort(
       (a, b) =>
         Number(this.hasFailed(b)) - Number(this.hasFailed(a)) ||
-        Number(prefetched.has(a)) - Number(prefetched.has(b)) ||
+        Number(modules.has(a)) - Number(modules.has(b)) ||
         estimate.get(b) - estimate.get(a),
     );
   }

@@ -183,8 +183,13 @@ export async function planStack(stackDir: string, options: PlanOptions = {}): Pr
 /** A stack dir copied to a fresh plan dir, without what an earlier local terraform run left there. */
 function copyStackDir(source: string, options: PlanOptions): string {
   const dir = newPlanDir(options.name ?? path.basename(source));
-  fs.cpSync(source, dir, { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
+  copyStackFiles(source, dir);
   return dir;
+}
+
+/** A stack's files copied to `target`, without what an earlier local terraform run left there. */
+function copyStackFiles(source: string, target: string): void {
+  fs.cpSync(source, target, { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
 }
 
 /**
@@ -219,7 +224,7 @@ function writeSynthesized(cdkTfJson: string, name: string): string {
 export async function validateWithBackend(stackDir: string, name = "validate"): Promise<string> {
   terraformVersion();
   const dir = newPlanDir(name);
-  fs.cpSync(path.resolve(stackDir), dir, { recursive: true, filter: (from) => !isLocalArtifact(path.basename(from)) });
+  copyStackFiles(path.resolve(stackDir), dir);
   const { cliConfigFile } = await linkSharedInit(dir, readStackConfig(dir).requiredProviders);
   const validate = await runTerraform(["validate", "-no-color"], dir, terraformEnv(cliConfigFile), { label: name, secrets: [] });
   plannedDirs.add(dir);
@@ -585,15 +590,6 @@ export interface StackToPlan extends PlanOptions {
   stack: string;
 }
 
-/**
- * An app whose stacks a plans module (__tests__/plans/<test file>.ts) lists: its `stacksToPlan(outdir)` takes
- * the folder that cdktf.json's app command, run on `entry` with `env`, wrote (support/app-command.ts).
- */
-export interface AppToSynthesize {
-  entry: string;
-  env: Record<string, string>;
-}
-
 async function planBatch(dir: string, refresh: boolean, members: Array<{ source: string; options: PlanOptions }>): Promise<PlannedStack[]> {
   const label = `batch of ${members.map(({ options }, index) => `"${options.name ?? `stack ${index + 1}`}"`).join(", ")}`;
   return keepingFailedPlanDir(dir, async () => {
@@ -601,7 +597,7 @@ async function planBatch(dir: string, refresh: boolean, members: Array<{ source:
       const vars = options.vars ?? {};
       checkVariables(`"${options.name ?? source}"`, vars);
       const key = `stack_${index + 1}`;
-      fs.cpSync(source, path.join(dir, key), { recursive: true, filter: (from) => from === source || !isLocalArtifact(path.basename(from)) });
+      copyStackFiles(source, path.join(dir, key));
       return { key, vars, priorState: options.priorState };
     });
     terraformVersion();
