@@ -1,6 +1,10 @@
 import { Construct } from "constructs";
 import { Testing, TerraformOutput, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import * as childProcess from "child_process";
+import { readFileSync, rmSync } from "fs";
+import { join } from "path";
 import { Cluster, FargateStack, FargateStackProps, LogGroup } from "../src";
 import { MAIN_RESOURCE_ID, fitName, providerRegion, snakeCase } from "../src/app/naming";
 import { TerraformJson, resourcesOf, synthErrors, synthesize } from "./support/synth";
@@ -42,6 +46,28 @@ describe("FargateStack provider", () => {
     expect(stack.provider).toBeInstanceOf(AwsProvider);
     expect(stack.provider.regionInput).toBe("ap-southeast-2");
     expect(providerRegion(new Construct(stack, "child"))).toBe("ap-southeast-2");
+  });
+});
+
+describe("FargateStack's Terraform", () => {
+  test("requires Terraform 1.11 or later, which write-only secrets need", () => {
+    expect(synthStack("hello", { region: "eu-west-1" }).terraform.required_version).toBe(">= 1.11.0");
+  });
+
+  test("a stack that moves a resource synthesizes without running `terraform version`, as cdktf would per stack", () => {
+    const stack = new FargateStack(Testing.app(), "hello", { region: "eu-west-1" });
+    new CloudwatchLogGroup(stack, "logs", { name: "/hello" }).moveFromId("aws_cloudwatch_log_group.old_logs");
+    const execSync = jest.spyOn(childProcess, "execSync");
+    let outdir: string | undefined;
+    try {
+      outdir = Testing.fullSynth(stack); // as `cdktf synth` does: every validation, cdktf's own included
+      const json = JSON.parse(readFileSync(join(outdir, "stacks", "hello", "cdk.tf.json"), "utf8"));
+      expect(json.moved).toEqual([{ from: "aws_cloudwatch_log_group.old_logs", to: "aws_cloudwatch_log_group.logs" }]);
+      expect(execSync).not.toHaveBeenCalled();
+    } finally {
+      execSync.mockRestore();
+      if (outdir) rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 

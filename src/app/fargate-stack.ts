@@ -4,6 +4,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DEFAULT_CHILD_ID, MAIN_RESOURCE_ID, addressPath, snakeCase } from "./naming";
 import { StateBackend, backendFromEnvironment, configureBackend } from "./state-backend";
 
+/** The Terraform every stack requires (its `required_version`). */
+const MIN_TERRAFORM_VERSION = ">= 1.11.0";
+
 export interface FargateStackProps {
   /** AWS region everything is created in. */
   readonly region: string;
@@ -41,6 +44,9 @@ export class FargateStack extends TerraformStack {
       defaultTags: [{ tags: { ...props.tags, ManagedBy: "fargate-as-code", Stack: id } }],
     });
     configureBackend(this, props.backend ?? backendFromEnvironment() ?? { type: "local" }, props.region);
+    // Secrets are ephemeral variables (1.10) feeding write-only attributes (1.11): an older Terraform says
+    // so at init instead of failing on an argument it does not know.
+    this.addOverride("terraform.required_version", MIN_TERRAFORM_VERSION);
     // An address is allocated when something first refers to the element, which may be while the app is
     // still building (a throw there would be a stack trace in the user's code), else when synth writes it:
     // every address is settled here, so that a clash stops synth with the other errors, once.
@@ -50,6 +56,15 @@ export class FargateStack extends TerraformStack {
         return [...this.clashes];
       },
     });
+  }
+
+  /**
+   * cdktf checks a stack that moves resources (`moved` blocks need Terraform 1.5) by running `terraform
+   * version` in a shell, once per stack at every synth: the stack's required_version already has Terraform
+   * refuse anything older than 1.11, so synth spawns nothing, and works where Terraform is not installed.
+   */
+  public hasResourceMove(): boolean {
+    return false;
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
