@@ -145,7 +145,7 @@ describe("examples/platform.ts, synthesized by its app command: web services and
     return found;
   };
   beforeAll(() => {
-    outdir = runAppCommand({ CHECKPOINT_DISABLE: "1" }, "examples/platform.ts");
+    outdir = runAppCommand({}, "examples/platform.ts");
     scratch.push(outdir);
     stack = readStack(outdir);
   });

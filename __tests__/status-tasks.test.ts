@@ -62,7 +62,7 @@ class FakeTaskEcs implements EcsApi {
 let outdir: string;
 let stack: DeclaredStack;
 beforeAll(() => {
-  outdir = runAppCommand({ CHECKPOINT_DISABLE: "1" }, "examples/platform.ts");
+  outdir = runAppCommand({}, "examples/platform.ts");
   stack = readStack(outdir, "platform-prod");
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
