@@ -28,7 +28,7 @@ afterAll(() => cleanupPlannedStacks());
 
 describe("variants of the app, planned offline by Terraform", () => {
   test("in an existing VPC: no network resources; the load balancer and tasks use the given subnets", () => {
-    const { plan } = planned["existing-vpc"];
+    const { plan } = planned["existing-vpc-two-secrets"];
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_internet_gateway", "aws_route_table"]) {
       expect(types(plan).has(type)).toBe(false);
     }
@@ -45,7 +45,7 @@ describe("variants of the app, planned offline by Terraform", () => {
   });
 
   test("with an existing hosted zone: no zone created; records and validation go in the given zone", () => {
-    const { plan } = planned["existing-zone"];
+    const { plan } = planned["existing-zone-no-secret"];
     expect(types(plan).has("aws_route53_zone")).toBe(false);
     expect(plan.output_changes.hello_name_servers).toBeUndefined();
     const zones = resourcesOfType(plan, "aws_route53_record").map((record) => record.values.zone_id);
@@ -55,7 +55,7 @@ describe("variants of the app, planned offline by Terraform", () => {
   });
 
   test("with no secret: no parameter, no variable, and the execution role may only write logs", () => {
-    const { plan } = planned["no-secret"];
+    const { plan } = planned["existing-zone-no-secret"];
     expect(types(plan).has("aws_ssm_parameter")).toBe(false);
     expect(plan.configuration.root_module.variables).toBeUndefined();
     expect(executionPolicy(plan).Statement).toEqual([
@@ -64,7 +64,7 @@ describe("variants of the app, planned offline by Terraform", () => {
   });
 
   test("with two secrets: two parameters, each from its own variable, both granted, neither value anywhere", () => {
-    const { plan } = planned["two-secrets"];
+    const { plan } = planned["existing-vpc-two-secrets"];
     expect(resourcesOfType(plan, "aws_ssm_parameter").map((parameter) => parameter.values.name).sort()).toEqual([
       "/hello/API_TOKEN",
       "/hello/PASSWORD",
@@ -79,7 +79,7 @@ describe("variants of the app, planned offline by Terraform", () => {
       "${aws_ssm_parameter.hello_secret_password.arn}",
     ]);
     for (const value of Object.values(SECRETS)) {
-      expect(whereTextAppears(planned["two-secrets"], value)).toEqual([]);
+      expect(whereTextAppears(planned["existing-vpc-two-secrets"], value)).toEqual([]);
     }
   });
 });

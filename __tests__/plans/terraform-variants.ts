@@ -1,4 +1,4 @@
-// The stacks terraform-variants.test.ts plans: variants of the app, each in its own stack.
+// The stacks terraform-variants.test.ts plans: variants of the app.
 import { Testing } from "cdktf";
 import { FargateStack, FargateWebApp, FargateWebAppProps, HostedZone, Network } from "../../src";
 import { StackToPlan } from "../support/terraform";
@@ -14,24 +14,28 @@ function app(name: string, props: Partial<FargateWebAppProps>, vars: Record<stri
   return { stack: Testing.synth(stack, true), vars, name };
 }
 
+/**
+ * Options that touch different parts of the app share a stack, each checked on its own part: the network
+ * with the secrets, the zone with no secret.
+ */
 export function stacksToPlan(): StackToPlan[] {
   return [
     app(
-      "existing-vpc",
+      "existing-vpc-two-secrets",
       {
         network: Network.fromExisting({
           vpcId: "vpc-0123456789abcdef0",
           publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
           privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
         }),
+        secrets: { PASSWORD: {}, API_TOKEN: { version: 2 } },
       },
-      { password: "unused" },
+      SECRETS,
     ),
-    app("existing-zone", {
+    app("existing-zone-no-secret", {
       domain: "app.example.org",
       hostedZone: HostedZone.fromExisting({ zoneId: "Z0123456789ABCDEFGHIJ", zoneName: "example.org" }),
+      secrets: {},
     }),
-    app("no-secret", {}),
-    app("two-secrets", { secrets: { PASSWORD: {}, API_TOKEN: { version: 2 } } }, SECRETS),
   ];
 }
