@@ -16,6 +16,7 @@
 import { existsSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
+import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { pendingChanges } from "./support/prior-state";
 import { PlannedStack, StackToPlan, cleanupPlannedStacks, planStacks } from "./support/terraform";
 
@@ -26,8 +27,9 @@ const FIXTURES = join(__dirname, "fixtures", "upgrade");
 const ENVIRONMENTS = ["prod", "dev"] as const;
 type Environment = (typeof ENVIRONMENTS)[number];
 const RECHECKED: readonly Environment[] = process.env.FARGATE_UPGRADE_RECHECK === "all" ? ENVIRONMENTS : ["prod"];
-// The ephemeral variable goes to SSM through a write-only argument: in no plan or state.
-const VARS = { password: "upgrade-test-password" };
+// The ephemeral variable goes to SSM through a write-only argument: in no plan or state. The default app's
+// canary: the app command's output with it is the one this run synthesized already.
+const VARS = { password: DEFAULT_APP_SECRET };
 
 interface Upgrade {
   priorState: any;

@@ -13,7 +13,7 @@
  *   keyed by everything that decides its result (Terraform version, CLI config, mirror contents,
  *   required_providers). It is guarded by a mkdir lock and published by an atomic rename, so
  *   parallel jest workers share it and later runs reuse it. Each plan dir gets a copy of its
- *   `.terraform.lock.hcl` and of `.terraform/terraform.tfstate` (the backend settings, the same
+ *   `.terraform.lock.hcl` (without the checksums init verified) and of `.terraform/terraform.tfstate` (the backend settings, the same
  *   relative local path everywhere) and a symlink to its `.terraform/providers`: no init per plan.
  * - `FARGATE_TF_PLUGIN_MIRROR` (a filesystem mirror dir, the parent of `registry.terraform.io`)
  *   makes hashicorp/aws install from that mirror; otherwise the normal registry installation runs.
@@ -437,11 +437,17 @@ async function readyDir(
   return { label, vars, init, cliConfigFile, key: planKey(dir, init.dir, vars, options) };
 }
 
-/** The shared init's lock file copied into `dir` and its installed providers linked there, as `terraform init` would leave them. */
+/**
+ * The shared init's lock file copied into `dir` and its installed providers linked there, as `terraform init`
+ * would leave them, but for the providers' checksums: the shared init checked the providers against them when
+ * it installed them, and with them Terraform hashes every provider again on every command (all 700 MB of
+ * hashicorp/aws, half a second of CPU each time).
+ */
 async function linkSharedInit(dir: string, requiredProviders: Record<string, any>): Promise<Pick<ReadyDir, "init" | "cliConfigFile">> {
   const cliConfigFile = writeCliConfig();
   const init = await sharedInit(requiredProviders, cliConfigFile);
-  fs.copyFileSync(path.join(init.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  const lock = fs.readFileSync(path.join(init.dir, ".terraform.lock.hcl"), "utf8");
+  fs.writeFileSync(path.join(dir, ".terraform.lock.hcl"), lock.replace(/^[ \t]*hashes[ \t]*=[ \t]*\[[^\]]*\][ \t]*\n/gm, ""));
   fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
   fs.symlinkSync(path.join(init.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"), "dir");
   return { init, cliConfigFile };
