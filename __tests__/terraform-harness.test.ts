@@ -147,7 +147,7 @@ describe("a tiny stack planned offline", () => {
   });
 });
 
-test("within a run, the same stack with the same values is planned once: later plans get a copy; other values are planned anew", async () => {
+test("within a run, the same stack with the same values is planned once: later plans get a copy", async () => {
   expect(process.env[PLAN_CACHE_ENV]).toBeTruthy(); // jest's global setup made this run's cache
   const first = await plan(tinyStack(), "reuse-first");
   const second = await plan(tinyStack(), "reuse-second");
@@ -158,16 +158,17 @@ test("within a run, the same stack with the same values is planned once: later p
   expect(second.planOutput).toBe(first.planOutput);
   expect(fs.readFileSync(path.join(second.dir, PLAN_FILE))).toEqual(fs.readFileSync(path.join(first.dir, PLAN_FILE)));
   expect(whereTextAppears(second, CANARY)).toEqual([]);
-  const otherValue = await plan(tinyStack(), "reuse-other", { secret_value: "another-value" });
-  expect(otherValue.fromCache).toBe(false);
 });
 
 describe("several stacks in one Terraform run, each cut out as if planned alone", () => {
   /**
    * Every part the cut renames: an alias, outputs (one sensitive), plain variables (one sensitive, whose value
-   * the plan stores), a moved block, a prior state with an orphan on the alias.
+   * the plan stores), a moved block, a prior state with an orphan on the alias; and a cloud block.
    */
   const upgraded = tinyStack((stack) => {
+    delete stack.terraform.backend;
+    stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
+    stack.variable.secret_value.ephemeral = false;
     stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" });
     stack.resource.aws_cloudwatch_log_group.east = { provider: "aws.us_east_1", name: "/harness/east" };
     stack.variable.retention = { type: "number" };
@@ -209,7 +210,7 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     check_results: null,
   };
   const stacks: Record<string, { stack: any; vars?: Record<string, string>; priorState?: object }> = {
-    upgraded: { stack: upgraded, vars: { secret_value: CANARY, retention: "14" }, priorState },
+    upgraded: { stack: upgraded, vars: { secret_value: STORED_VALUE, retention: "14" }, priorState },
     "s3-backend-other-region": {
       // Its alias has the default provider's settings, as a FargateStack in us-east-1 has: each keeps its own.
       stack: tinyStack((stack) => {
@@ -218,14 +219,6 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
         stack.provider.aws.push({ ...stack.provider.aws[0], alias: "same_settings" });
         stack.resource.aws_cloudwatch_log_group.aliased = { provider: "aws.same_settings", name: "/harness/aliased" };
       }),
-    },
-    "cloud-block": {
-      stack: tinyStack((stack) => {
-        delete stack.terraform.backend;
-        stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
-        stack.variable.secret_value.ephemeral = false;
-      }),
-      vars: { secret_value: STORED_VALUE },
     },
   };
   const toPlan = Object.entries(stacks).map(([name, { stack, vars, priorState }]) => ({
@@ -264,7 +257,7 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     const plan = batched.upgraded.plan;
     expect(plan.output_changes.log_group.after).toBe("/harness/web");
     expect(plan.output_changes.parameter_arn.after_sensitive).toBe(true);
-    expect(plan.variables).toEqual({ retention: { value: "14" } });
+    expect(plan.variables).toEqual({ retention: { value: "14" }, secret_value: { value: STORED_VALUE } });
     expect(resourceChange(plan, "aws_cloudwatch_log_group.logs")).toMatchObject({
       previous_address: "aws_cloudwatch_log_group.old_logs",
       change: { actions: ["update"], after: { retention_in_days: 14 } },
@@ -283,27 +276,31 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(dirs.size).toBe(1);
     const [dir] = dirs;
     const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
-    // eu-west-1 with the default tags (two stacks), us-east-1 (the alias of one), us-west-2 (a provider and its
-    // alias with the same settings: the cut tells their resources apart by configuration)
+    // eu-west-1 with the default tags, us-east-1 (the alias), us-west-2 (another stack's provider and its alias
+    // with the same settings: the cut tells their resources apart by configuration)
     expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2", "us-west-2"]);
     expect(root.provider.aws.every((block: any) => block.access_key === "mock" && block.skip_requesting_account_id === true)).toBe(true);
-    expect(whereTextAppears(batched.upgraded, CANARY)).toEqual([]);
+    expect(whereTextAppears(batched["s3-backend-other-region"], CANARY)).toEqual([]);
   });
 
-  test("stacks planned with refresh and without it go in two batches; a batch of one is planned alone", async () => {
+  test("stacks planned with refresh and without it go in two batches; a batch of one is planned alone; other values are planned anew", async () => {
+    const s3 = toPlan.find(({ name }) => name === "s3-backend-other-region")!;
     const [without, ...withRefresh] = await planStacks([
-      toPlan.find(({ name }) => name === "cloud-block")!,
-      ...toPlan.filter(({ name }) => name === "s3-backend-other-region" || name === "cloud-block").map((stack) => ({ ...stack, refresh: true })),
+      s3,
+      { ...s3, refresh: true },
+      // The tiny stack this run planned already, with another value: not that plan, nor a copy of it.
+      { stack: asText(tinyStack()), name: "other-value", vars: { secret_value: "another-value" } },
     ]);
-    expect(without.fromCache).toBe(true); // cloud-block's cut from the batch above, kept under its key alone
-    expect(without.planJsonText).toBe(batched["cloud-block"].planJsonText);
+    expect(without.fromCache).toBe(true); // the s3 stack's cut from the batch above, kept under its key alone
+    expect(without.planJsonText).toBe(batched["s3-backend-other-region"].planJsonText);
+    expect(withRefresh.map((planned) => planned.fromCache)).toEqual([false, false]);
     expect(withRefresh[0].dir).toBe(withRefresh[1].dir);
-    expect(withRefresh[0].dir).not.toBe(batched["cloud-block"].dir);
+    expect(withRefresh[0].dir).not.toBe(batched["s3-backend-other-region"].dir);
     expect(withRefresh.map((planned) => resourcesOfType(planned.plan, "aws_ssm_parameter").length)).toEqual([1, 1]);
   });
 
   test("the leak check finds a value that IS stored: a sensitive but not ephemeral variable lands in the saved plan", () => {
-    const planned = alone["cloud-block"];
+    const planned = alone.upgraded;
     // Not visible in the compressed plan file bytes: only in its inflated tfplan entry (and the JSON).
     expect(fs.readFileSync(path.join(planned.dir, PLAN_FILE)).includes(Buffer.from(STORED_VALUE))).toBe(false);
     expect(whereTextAppears(planned, STORED_VALUE)).toEqual(expect.arrayContaining(["plan JSON", `${PLAN_FILE} entry tfplan`]));
@@ -311,7 +308,7 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
 
   test("a stack with an s3 backend or a cloud block still plans, with local state; an aliased provider gets the offline settings too", () => {
     expect(resourcesOfType(alone["s3-backend-other-region"].plan, "aws_ssm_parameter")).toHaveLength(1);
-    expect(resourcesOfType(alone["cloud-block"].plan, "aws_cloudwatch_log_group")).toHaveLength(1);
+    expect(resourcesOfType(alone.upgraded.plan, "aws_ssm_parameter")).toHaveLength(1); // the stack with the cloud block
     expect(resourcesOfType(alone.upgraded.plan, "aws_cloudwatch_log_group").map((group) => group.values.name).sort()).toEqual([
       "/harness/east",
       "/harness/web",
