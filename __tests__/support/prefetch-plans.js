@@ -10,6 +10,9 @@ const fs = require("fs");
 const path = require("path");
 const { runAppCommandAsync } = require("./app-command.ts");
 const { prefetchPlans, cleanupPlannedStacks } = require("./terraform.ts");
+const { trackTestingOutdirs } = require("./testing-outdirs");
+
+const removeTestingOutdirs = trackTestingOutdirs();
 
 /** Each app synthesized once, however many modules list its stacks. */
 const synthesized = new Map();
@@ -26,6 +29,7 @@ Promise.all(process.argv.slice(2).map(stacksOf))
   .then((stacks) => prefetchPlans(stacks.flat(), () => process.stdout.write("locked\n")))
   .finally(() => {
     cleanupPlannedStacks();
+    removeTestingOutdirs();
     for (const outdir of synthesized.values()) outdir.then((dir) => fs.rmSync(dir, { recursive: true, force: true }), () => {});
   })
   .catch((error) => {
