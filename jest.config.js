@@ -7,7 +7,11 @@ module.exports = {
     // Type errors are caught once by `tsc --noEmit` in `npm test`; jest only needs to strip types.
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/support/no-creation-stacks.js", "<rootDir>/__tests__/support/testing-outdirs.js"],
+  setupFilesAfterEnv: [
+    "<rootDir>/__tests__/support/no-creation-stacks.js",
+    "<rootDir>/__tests__/support/testing-outdirs.js",
+    "<rootDir>/__tests__/support/background-batch-first.js",
+  ],
   reporters: ["default", "<rootDir>/__tests__/support/summary-reporter.js"],
   // The Terraform tier shares its plans within a run (__tests__/support/terraform.ts).
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
