@@ -28,6 +28,5 @@ test("testing-outdirs.js: the outdirs Testing.app() makes are removed when asked
 });
 
 test("background-batch-first.js: the worker runs at a lower priority than jest's main process and the background batch", () => {
-  expect(getPriority(0)).toBeGreaterThanOrEqual(10);
-  expect(getPriority(process.ppid)).toBeLessThan(getPriority(0));
+  expect(getPriority(0)).toBe(Math.min(19, getPriority(process.ppid) + 10));
 });
