@@ -11,6 +11,7 @@ import {
   cleanupPlannedStacks,
   configurationResource,
   planStack,
+  planDiagnostics,
   planStacks,
   planSynthesized,
   prefetchPlans,
@@ -29,13 +30,16 @@ const CANARY = "canary-9f2c1d-not-in-plan";
 /** The value of a variable that is sensitive but not ephemeral: Terraform stores it in the plan. */
 const STORED_VALUE = "stored-4be7a2-in-plan";
 
-/** A tiny stack as cdktf writes it: a log group and a SecureString parameter set from an ephemeral variable. */
+/**
+ * A tiny stack as cdktf writes it: a log group and a SecureString parameter set from an ephemeral variable;
+ * its state in an S3 bucket that does not exist.
+ */
 function tinyStack(edit: (stack: any) => void = () => undefined): any {
   const stack = {
     "//": { metadata: { stackName: "harness" } },
     terraform: {
       required_providers: { aws: { source: "aws", version: "5.100.0" } },
-      backend: { local: { path: "/nonexistent/dir/terraform.harness.tfstate" } },
+      backend: { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "us-west-2" } },
     },
     provider: {
       aws: [{ region: "eu-west-1", default_tags: [{ tags: { ManagedBy: "fargate-as-code", Stack: "harness" } }] }],
@@ -62,10 +66,9 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
 /** The stack's JSON as the harness's tests write it: one text per stack, so that equal stacks share a plan. */
 const asText = (stack: any) => JSON.stringify(stack, null, 2);
 
-const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) => planSynthesized(asText(stack), { name, vars });
-
-/** What Terraform prints for a diagnostic (plan validates the configuration first and prints validate's). */
-const DIAGNOSTIC = /^(│ )?(Warning|Error): /m;
+// Without refresh, as the batch proof below plans the tiny stack: one plan of it serves both.
+const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) =>
+  planSynthesized(asText(stack), { name, vars, refresh: false });
 
 /** The error a plan is expected to fail with; the temp dir it names (kept for inspection) is removed. */
 async function planFailure(stack: any, name: string): Promise<Error> {
@@ -91,7 +94,7 @@ describe("a tiny stack planned offline", () => {
   });
 
   test("plans both resources, with no warning", () => {
-    expect(planned.planOutput).not.toMatch(DIAGNOSTIC);
+    expect(planDiagnostics(planned)).toEqual([]);
     expect(planned.plan.errored).toBe(false);
     expect(planned.plan.applyable).toBe(true);
     expect(planned.plan.resource_changes.map((change: any) => change.address).sort()).toEqual([
@@ -143,7 +146,6 @@ describe("a tiny stack planned offline", () => {
     expect(fs.readFileSync(path.join(fs.realpathSync(providers), "..", "..", ".terraform.lock.hcl"), "utf8")).toMatch(/hashes = \[\s*"h1:/);
     const override = JSON.parse(fs.readFileSync(path.join(planned.dir, OVERRIDE_FILE), "utf8"));
     expect(override.terraform.backend).toEqual({ local: { path: "terraform.tfstate" } });
-    expect(fs.existsSync("/nonexistent/dir")).toBe(false);
   });
 });
 
@@ -162,15 +164,17 @@ test("within a run, the same stack with the same values is planned once: later p
 
 describe("several stacks in one Terraform run, each cut out as if planned alone", () => {
   /**
-   * Every part the cut renames: an alias, outputs (one sensitive), plain variables (one sensitive, whose value
-   * the plan stores), a moved block, a prior state with an orphan on the alias; and a cloud block.
+   * Every part the cut renames: aliases (one with the default provider's settings, as a FargateStack in
+   * us-east-1 has: each keeps its own block), outputs (one sensitive), plain variables (one sensitive, whose
+   * value the plan stores), a moved block, a prior state with an orphan on an alias; and a cloud block.
    */
   const upgraded = tinyStack((stack) => {
     delete stack.terraform.backend;
     stack.terraform.cloud = { organization: "acme", workspaces: { name: "harness" } };
     stack.variable.secret_value.ephemeral = false;
-    stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" });
+    stack.provider.aws.push({ alias: "us_east_1", region: "us-east-1" }, { ...stack.provider.aws[0], alias: "same_settings" });
     stack.resource.aws_cloudwatch_log_group.east = { provider: "aws.us_east_1", name: "/harness/east" };
+    stack.resource.aws_cloudwatch_log_group.aliased = { provider: "aws.same_settings", name: "/harness/aliased" };
     stack.variable.retention = { type: "number" };
     stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = "${var.retention}";
     stack.moved = [{ from: "aws_cloudwatch_log_group.old_logs", to: "aws_cloudwatch_log_group.logs" }];
@@ -209,17 +213,10 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     ],
     check_results: null,
   };
+  // The tiny stack as planned alone above (its state in S3, its provider shared with upgraded's default one).
   const stacks: Record<string, { stack: any; vars?: Record<string, string>; priorState?: object }> = {
+    tiny: { stack: tinyStack() },
     upgraded: { stack: upgraded, vars: { secret_value: STORED_VALUE, retention: "14" }, priorState },
-    "s3-backend-other-region": {
-      // Its alias has the default provider's settings, as a FargateStack in us-east-1 has: each keeps its own.
-      stack: tinyStack((stack) => {
-        stack.terraform.backend = { s3: { bucket: "no-such-bucket", key: "harness.tfstate", region: "us-west-2" } };
-        stack.provider.aws[0].region = "us-west-2";
-        stack.provider.aws.push({ ...stack.provider.aws[0], alias: "same_settings" });
-        stack.resource.aws_cloudwatch_log_group.aliased = { provider: "aws.same_settings", name: "/harness/aliased" };
-      }),
-    },
   };
   const toPlan = Object.entries(stacks).map(([name, { stack, vars, priorState }]) => ({
     stack: asText(stack),
@@ -232,9 +229,10 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
   const batched: Record<string, PlannedStack> = {};
   beforeAll(async () => {
     const [aloneList, batchList] = await Promise.all([
-      // Anew: the plan cache keeps a batch's cuts, which would otherwise serve as the plans alone.
-      Promise.all(toPlan.map(({ stack, ...options }) => planSynthesized(stack, { ...options, planAnew: true }))),
-      planStacks(toPlan),
+      // Anew, but the tiny stack's: the run's plan cache holds its plan alone, made above. The batch's cuts are
+      // kept out of the cache, where they would serve as the plans alone.
+      Promise.all(toPlan.map(({ stack, ...options }) => planSynthesized(stack, { ...options, planAnew: options.name !== "tiny" }))),
+      planStacks(toPlan.map((options) => ({ ...options, planAnew: true }))),
     ]);
     toPlan.forEach(({ name }, index) => {
       alone[name] = aloneList[index];
@@ -264,7 +262,8 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     });
     expect(resourceChange(plan, "aws_cloudwatch_log_group.gone").change.actions).toEqual(["delete"]);
     expect(configurationResource(plan, "aws_cloudwatch_log_group.east").provider_config_key).toBe("aws.us_east_1");
-    expect(Object.keys(plan.configuration.provider_config).sort()).toEqual(["aws", "aws.us_east_1"]);
+    expect(configurationResource(plan, "aws_cloudwatch_log_group.aliased").provider_config_key).toBe("aws.same_settings");
+    expect(Object.keys(plan.configuration.provider_config).sort()).toEqual(["aws", "aws.same_settings", "aws.us_east_1"]);
     expect(plan.prior_state.values.root_module.resources.map((resource: any) => resource.address).sort()).toEqual([
       "aws_cloudwatch_log_group.gone",
       "aws_cloudwatch_log_group.logs", // moved: the prior state is shown after the move
@@ -276,27 +275,50 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(dirs.size).toBe(1);
     const [dir] = dirs;
     const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
-    // eu-west-1 with the default tags, us-east-1 (the alias), us-west-2 (another stack's provider and its alias
-    // with the same settings: the cut tells their resources apart by configuration)
-    expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "us-east-1", "us-west-2", "us-west-2"]);
+    // eu-west-1 with the default tags (both stacks' default provider, and upgraded's alias with the same
+    // settings: the cut tells their resources apart by configuration), us-east-1 (upgraded's other alias)
+    expect(root.provider.aws.map((block: any) => block.region).sort()).toEqual(["eu-west-1", "eu-west-1", "us-east-1"]);
     expect(root.provider.aws.every((block: any) => block.access_key === "mock" && block.skip_requesting_account_id === true)).toBe(true);
-    expect(whereTextAppears(batched["s3-backend-other-region"], CANARY)).toEqual([]);
+    const [tiny, upgradedCall] = Object.values(root.module).map((call: any) => call.providers);
+    expect(tiny.aws).toBe(upgradedCall.aws);
+    expect(upgradedCall["aws.same_settings"]).not.toBe(upgradedCall.aws);
+    expect(whereTextAppears(batched.tiny, CANARY)).toEqual([]);
   });
 
-  test("stacks planned with refresh and without it go in two batches; a batch of one is planned alone; other values are planned anew", async () => {
-    const s3 = toPlan.find(({ name }) => name === "s3-backend-other-region")!;
-    const [without, ...withRefresh] = await planStacks([
-      s3,
-      { ...s3, refresh: true },
-      // The tiny stack this run planned already, with another value: not that plan, nor a copy of it.
-      { stack: asText(tinyStack()), name: "other-value", vars: { secret_value: "another-value" } },
-    ]);
-    expect(without.fromCache).toBe(true); // the s3 stack's cut from the batch above, kept under its key alone
-    expect(without.planJsonText).toBe(batched["s3-backend-other-region"].planJsonText);
-    expect(withRefresh.map((planned) => planned.fromCache)).toEqual([false, false]);
-    expect(withRefresh[0].dir).toBe(withRefresh[1].dir);
-    expect(withRefresh[0].dir).not.toBe(batched["s3-backend-other-region"].dir);
-    expect(withRefresh.map((planned) => resourcesOfType(planned.plan, "aws_ssm_parameter").length)).toEqual([1, 1]);
+  test("prefetchPlans plans ahead in one batch per refresh choice; planStacks asking meanwhile waits for their cuts; the same stack with another value or refresh is planned anew", async () => {
+    const planTwice = (stack: any, name: string, vars: Record<string, string>) => ({ stack: asText(stack), name, vars });
+    const prefetched = [
+      planTwice(tinyStack(), "tiny-refreshed", { secret_value: CANARY }), // planned above without refresh
+      planTwice(tinyStack(), "tiny-other-value", { secret_value: "another-value" }),
+      // Another stack, with a deprecated argument: Terraform's warning is in the plan's output.
+      planTwice(
+        tinyStack((stack) => {
+          stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = 7;
+          stack.resource.aws_iam_role = { legacy: { name: "harness-legacy", assume_role_policy: "{}", managed_policy_arns: [] } };
+        }),
+        "retention-7",
+        { secret_value: CANARY },
+      ),
+    ];
+    let prefetching!: Promise<void>;
+    await new Promise<void>((locked, failed) => {
+      prefetching = prefetchPlans(prefetched, locked);
+      prefetching.catch(failed);
+    });
+    // The entries are locked: this waits for the prefetch.
+    const [withoutRefresh, ...refreshed] = await planStacks([toPlan.find(({ name }) => name === "tiny")!, ...prefetched]);
+    await prefetching;
+    expect(withoutRefresh.fromCache).toBe(true); // the tiny stack's plan alone
+    expect(withoutRefresh.planJsonText).toBe(alone.tiny.planJsonText);
+    expect(refreshed.map((planned) => planned.fromCache)).toEqual([true, true, true]);
+    // One Terraform run's output, a batch's (its modules), not the tiny stack's alone.
+    expect(refreshed.map((planned) => planned.planOutput === refreshed[0].planOutput)).toEqual([true, true, true]);
+    expect(refreshed[0].planOutput).toContain('"module.stack_3.aws_iam_role.legacy"');
+    expect(refreshed[0].planOutput).not.toBe(alone.tiny.planOutput);
+    expect(refreshed.map((planned) => resourcesOfType(planned.plan, "aws_cloudwatch_log_group")[0].values.retention_in_days)).toEqual([30, 30, 7]);
+    expect(planDiagnostics(refreshed[2])).toEqual([expect.stringMatching(/^Warning: Argument is deprecated\n[\s\S]*managed_policy_arns/)]);
+    expect(whereTextAppears(refreshed[0], CANARY)).toEqual([]);
+    expect(whereTextAppears(refreshed[1], "another-value")).toEqual([]);
   });
 
   test("the leak check finds a value that IS stored: a sensitive but not ephemeral variable lands in the saved plan", () => {
@@ -307,32 +329,14 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
   });
 
   test("a stack with an s3 backend or a cloud block still plans, with local state; an aliased provider gets the offline settings too", () => {
-    expect(resourcesOfType(alone["s3-backend-other-region"].plan, "aws_ssm_parameter")).toHaveLength(1);
+    expect(resourcesOfType(alone.tiny.plan, "aws_ssm_parameter")).toHaveLength(1); // the stack with the s3 backend
     expect(resourcesOfType(alone.upgraded.plan, "aws_ssm_parameter")).toHaveLength(1); // the stack with the cloud block
     expect(resourcesOfType(alone.upgraded.plan, "aws_cloudwatch_log_group").map((group) => group.values.name).sort()).toEqual([
+      "/harness/aliased",
       "/harness/east",
       "/harness/web",
     ]);
   });
-});
-
-test("prefetchPlans plans stacks ahead in one batch; planStacks asking meanwhile waits for their cuts instead of planning", async () => {
-  const retentions = [7, 14];
-  const stacks = retentions.map((days) => ({
-    stack: asText(tinyStack((stack) => (stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = days))),
-    name: `prefetched-${days}`,
-    vars: { secret_value: CANARY },
-  }));
-  let prefetching!: Promise<void>;
-  await new Promise<void>((locked, failed) => {
-    prefetching = prefetchPlans(stacks, locked);
-    prefetching.catch(failed);
-  });
-  const planned = await planStacks(stacks); // the entries are locked: this waits for the prefetch
-  await prefetching;
-  expect(planned.map((stack) => stack.fromCache)).toEqual([true, true]);
-  expect(planned.map((stack) => resourcesOfType(stack.plan, "aws_cloudwatch_log_group")[0].values.retention_in_days)).toEqual(retentions);
-  expect(whereTextAppears(planned[0], CANARY)).toEqual([]);
 });
 
 test("a batch that fails is planned stack by stack: the error is the failing stack's own", async () => {
@@ -372,7 +376,7 @@ test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched
     // The tiny stack's text: its plan is shared; what this test checks is what planStack copies.
     fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), asText(tinyStack()));
     fs.writeFileSync(path.join(stackDir, "terraform.tfstate"), "not state: must not be copied");
-    const planned = await planStack(stackDir, { vars: { secret_value: CANARY } });
+    const planned = await planStack(stackDir, { vars: { secret_value: CANARY }, refresh: false });
     expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(fs.existsSync(path.join(planned.dir, "terraform.tfstate"))).toBe(false);
     expect(fs.readdirSync(stackDir).sort()).toEqual(["cdk.tf.json", "terraform.tfstate"]);

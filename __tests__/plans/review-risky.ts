@@ -11,8 +11,9 @@ import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { FargateStack, FargateWebApp } from "../../src";
+import { FargateWebApp } from "../../src";
 import { StackToPlan } from "../support/terraform";
+import { tierStack } from "../support/tier-stack";
 
 // The value of a sensitive variable that is NOT ephemeral: Terraform puts it in the plan; no review may print it.
 export const DB_PASSWORD = "canary-risky-db-5e1a-tr0ub4dor";
@@ -23,7 +24,7 @@ export const PASSWORD = "canary-risky-app-9c4b";
  * raw provider resources that break every rule of `review --strict`.
  */
 function riskyStack(): string {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), "risky", { region: "us-east-1" });
+  const stack = tierStack({ region: "us-east-1" });
   const app = new FargateWebApp(stack, "hello", {
     name: "hello",
     image: "public.ecr.aws/nginx/nginx:1.27-alpine",

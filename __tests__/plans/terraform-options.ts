@@ -5,22 +5,20 @@ import {
   Certificate,
   Cluster,
   Environment,
-  FargateStack,
   FargateWebApp,
   HostedZone,
   SecretParameter,
   WebService,
 } from "../../src";
 import { StackToPlan } from "../support/terraform";
+import { tierStack } from "../support/tier-stack";
 
 const IMAGE = "public.ecr.aws/nginx/nginx:1.27-alpine";
 export const EXISTING_ROLE = "arn:aws:iam::123456789012:role/legacy-ecs-execution";
 export const EXISTING_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-abcd-0123-0123456789ab";
 
-const newStack = (name: string) => new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
-
 function everythingOn(): string {
-  const stack = newStack("everything-on");
+  const stack = tierStack();
   const app = new FargateWebApp(stack, "hello", {
     name: "hello",
     image: IMAGE,
@@ -38,7 +36,7 @@ function everythingOn(): string {
 }
 
 function everythingOff(): string {
-  const stack = newStack("everything-off");
+  const stack = tierStack();
   new FargateWebApp(stack, "hello", {
     name: "hello",
     image: IMAGE,
@@ -52,7 +50,7 @@ function everythingOff(): string {
 }
 
 function environment(): string {
-  const stack = newStack("environment");
+  const stack = tierStack();
   const env = new Environment(stack, "env", {
     name: "shop",
     zones: ["example.com", HostedZone.fromExisting({ zoneId: "Z0EXISTINGORG", zoneName: "example.org" })],
@@ -72,7 +70,7 @@ function environment(): string {
 }
 
 function environmentCertificate(): string {
-  const stack = newStack("environment-certificate");
+  const stack = tierStack();
   const env = new Environment(stack, "env", {
     name: "docs",
     zones: [HostedZone.fromExisting({ zoneId: "Z0EXISTINGCOM", zoneName: "example.com" })],

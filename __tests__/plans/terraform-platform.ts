@@ -3,16 +3,17 @@
 // cache), and an environment of 1 and of 20 web services, to compare.
 import { join } from "path";
 import { Testing } from "cdktf";
-import { Environment, FargateStack, WebService } from "../../src";
+import { Environment, WebService } from "../../src";
 import { PLATFORM_SECRET, canaryVars } from "../support/canaries";
 import { AppToSynthesize } from "../support/app-command";
 import { StackToPlan } from "../support/terraform";
+import { tierStack } from "../support/tier-stack";
 
 export const appToSynthesize: AppToSynthesize = { entry: "examples/platform.ts", env: {} };
 
 /** An environment of web services, synthesized. */
 function environmentOf(services: number): string {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), `web-${services}`, { region: "eu-west-1" });
+  const stack = tierStack();
   const environment = new Environment(stack, "env", { name: "many", zones: ["example.com"] });
   for (let index = 1; index <= services; index++) {
     new WebService(environment, `web${index}`, { image: "public.ecr.aws/nginx/nginx:1.27-alpine", hosts: [`web${index}.example.com`] });

@@ -1,7 +1,8 @@
 // The stacks terraform-variants.test.ts plans: variants of the app.
 import { Testing } from "cdktf";
-import { FargateStack, FargateWebApp, FargateWebAppProps, HostedZone, Network } from "../../src";
+import { FargateWebApp, FargateWebAppProps, HostedZone, Network } from "../../src";
 import { StackToPlan } from "../support/terraform";
+import { tierStack } from "../support/tier-stack";
 
 export const SECRETS = { password: "canary-pw-7d41f0", api_token: "canary-token-93be2c" };
 
@@ -9,7 +10,7 @@ const base: FargateWebAppProps = { name: "hello", image: "public.ecr.aws/nginx/n
 
 /** One app in its own stack, synthesized, with the variable values to plan it with. */
 function app(name: string, props: Partial<FargateWebAppProps>, vars: Record<string, string> = {}): StackToPlan {
-  const stack = new FargateStack(Testing.app({ stackTraces: false }), name, { region: "eu-west-1" });
+  const stack = tierStack();
   new FargateWebApp(stack, "hello", { ...base, ...props });
   return { stack: Testing.synth(stack, true), vars, name };
 }
