@@ -1,5 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from "fs";
+import * as fs from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
+import { createHash } from "crypto";
 import * as ts from "typescript";
 
 /*
@@ -41,3 +44,42 @@ test("an app's program leaves the AWS SDK's clients out, and still checks the SD
     "Object literal may only specify known properties, but 'comand' does not exist in type 'HealthCheck'. Did you mean to write 'command'?",
   ]);
 }, 60_000);
+
+describe("several apps checked by one process (`node scripts/type-check.js a.ts b.ts`, as `npm test` does)", () => {
+  const SHARED = join(ROOT, ".test-apps", "type-check-shared.ts");
+  const apps = { clean: join(ROOT, ".test-apps", "type-check-clean.ts"), broken: join(ROOT, ".test-apps", "type-check-broken.ts") };
+  let cache: string;
+  beforeAll(() => {
+    writeFileSync(SHARED, "export const port: number = 80;\n");
+    writeFileSync(apps.clean, 'import { port } from "./type-check-shared";\n\nexport const next: number = port + 1;\n');
+    writeFileSync(apps.broken, 'import { port } from "./type-check-shared";\n\nexport const label: string = port;\n');
+    cache = mkdtempSync(join(tmpdir(), "type-check-cache-"));
+  });
+  afterAll(() => {
+    for (const file of [SHARED, ...Object.values(apps)]) rmSync(file, { force: true });
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  test("parse the files they share once, and still report each app's own errors and record each app's files", () => {
+    const reads = jest.spyOn(fs, "readFileSync");
+    let typeCheck: any;
+    process.env.FARGATE_TYPE_CHECK_CACHE = cache;
+    try {
+      jest.isolateModules(() => (typeCheck = require("../scripts/type-check.js")));
+      const clean = typeCheck.checkProgram(apps.clean);
+      const broken = typeCheck.checkProgram(apps.broken);
+      expect(reads.mock.calls.filter(([file]) => file === SHARED)).toHaveLength(1);
+      expect([clean.ok, broken.ok, broken.errorCount]).toEqual([true, false, 1]);
+      expect(broken.report).toContain("type-check-broken.ts:3:14 - error TS2322: Type 'number' is not assignable to type 'string'.");
+      const manifests = fs.readdirSync(cache).filter((file) => file.endsWith(".json"));
+      expect(manifests).toHaveLength(1); // the clean app's: a check with errors records nothing
+      const manifest = JSON.parse(readFileSync(join(cache, manifests[0]), "utf8"));
+      expect(manifest.entry).toBe(apps.clean);
+      expect(manifest.files).toContainEqual([SHARED, createHash("sha1").update(readFileSync(SHARED)).digest("hex")]);
+      expect(typeCheck.cachedClean(apps.clean)).toBe(true);
+    } finally {
+      delete process.env.FARGATE_TYPE_CHECK_CACHE;
+      reads.mockRestore();
+    }
+  }, 60_000);
+});

@@ -7,4 +7,7 @@ if [[ -z "${FARGATE_TF_PLUGIN_MIRROR:-}" ]] && mirror="$(bash scripts/find-provi
   export FARGATE_TF_PLUGIN_MIRROR="$mirror"
 fi
 npx tsc --noEmit
+# The apps' own type checks, as their synth runs them, in one process that parses their shared files once:
+# the app commands the tests run then find them done (a fresh clone would check each app cold, in turn).
+node scripts/type-check.js main.ts examples/*.ts
 exec npx jest "$@"
