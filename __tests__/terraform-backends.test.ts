@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { FargateStack, backendFromEnvironment } from "../src";
@@ -19,10 +19,18 @@ function runAppCommandInto(env: Record<string, string>): string {
   return outdir;
 }
 
+/**
+ * The default app's prod stack synthesized with `env`: its `terraform` block, and a folder holding only that
+ * block for `terraform validate` (the plans validate the rest: validating the whole stack again would cost
+ * four times the CPU).
+ */
 function synthDefaultApp(env: Record<string, string>) {
   const outdir = runAppCommandInto(env);
-  const stackDir = join(outdir, "stacks", "hello-prod");
-  return { stackDir, terraform: JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).terraform };
+  const { terraform } = JSON.parse(readFileSync(join(outdir, "stacks", "hello-prod", "cdk.tf.json"), "utf8"));
+  const stackDir = join(outdir, "stacks", "terraform-block");
+  mkdirSync(stackDir);
+  writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ terraform }));
+  return { stackDir, terraform };
 }
 
 describe("state backends", () => {

@@ -31,6 +31,7 @@ export const PLANNED_BY: Record<string, string> = {
   "FargateWebApp.certificate": "everything-off (existing certificate)",
   "FargateWebApp.alarms": "everything-off (false)",
   "FargateWebApp.stoppedTaskEvents": "everything-off (false)",
+  "FargateWebApp.stage": "everything-off (development)",
   "Environment.zones": "environment (a new zone and an existing one); terraform-platform",
   "Environment.certificate": "environment-certificate",
   "WebService.hosts": "environment (four hosts in two zones: SANs, SNI certificate); terraform-platform",
@@ -87,9 +88,10 @@ describe("every option that changes resources plans on a first deployment", () =
     expect(plannedResource(plan, "aws_ecs_task_definition.hello_task").values.execution_role_arn).toBe(EXISTING_ROLE);
   });
 
-  test("everything-off: no zone, certificate, alarms or stopped-task record; the listener serves the given certificate", () => {
+  test("everything-off: no zone, certificate, alarms, stopped-task record or hardening that costs money; the listener serves the given certificate", () => {
     const { plan } = planned["everything-off"];
-    for (const type of ["aws_route53_zone", "aws_acm_certificate", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_cloudwatch_log_resource_policy"]) {
+    const absent = ["aws_route53_zone", "aws_acm_certificate", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_cloudwatch_log_resource_policy"];
+    for (const type of [...absent, "aws_wafv2_web_acl", "aws_kms_key", "aws_flow_log", "aws_s3_bucket"]) {
       expect(types(plan).has(type)).toBe(false);
     }
     expect(plannedResource(plan, "aws_lb_listener.hello_load_balancer_https_listener").values.certificate_arn).toBe(EXISTING_CERTIFICATE);

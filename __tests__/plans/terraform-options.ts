@@ -45,6 +45,7 @@ function everythingOff(): string {
     certificate: Certificate.fromArn(EXISTING_CERTIFICATE),
     alarms: false,
     stoppedTaskEvents: false,
+    stage: "development",
   });
   return Testing.synth(stack, true);
 }
