@@ -71,15 +71,33 @@ describe("several apps checked by one process (`node scripts/type-check.js a.ts 
       expect(reads.mock.calls.filter(([file]) => file === SHARED)).toHaveLength(1);
       expect([clean.ok, broken.ok, broken.errorCount]).toEqual([true, false, 1]);
       expect(broken.report).toContain("type-check-broken.ts:3:14 - error TS2322: Type 'number' is not assignable to type 'string'.");
-      const manifests = fs.readdirSync(cache).filter((file) => file.endsWith(".json"));
-      expect(manifests).toHaveLength(1); // the clean app's: a check with errors records nothing
-      const manifest = JSON.parse(readFileSync(join(cache, manifests[0]), "utf8"));
-      expect(manifest.entry).toBe(apps.clean);
-      expect(manifest.files).toContainEqual([SHARED, createHash("sha1").update(readFileSync(SHARED)).digest("hex")]);
+      const manifests = fs.readdirSync(cache).filter((file) => file.endsWith(".json")).map((file) => JSON.parse(readFileSync(join(cache, file), "utf8")));
+      expect(manifests.map((manifest) => manifest.entry).sort()).toEqual([apps.broken, apps.clean]);
+      for (const manifest of manifests) {
+        expect(manifest.files).toContainEqual([SHARED, createHash("sha1").update(readFileSync(SHARED)).digest("hex")]);
+      }
       expect(typeCheck.cachedClean(apps.clean)).toBe(true);
     } finally {
       delete process.env.FARGATE_TYPE_CHECK_CACHE;
       reads.mockRestore();
+    }
+  }, 60_000);
+
+  test("a check that found errors is recorded too: the next run prints the same report, until a file of its program changes", () => {
+    let typeCheck: any;
+    process.env.FARGATE_TYPE_CHECK_CACHE = cache;
+    try {
+      jest.isolateModules(() => (typeCheck = require("../scripts/type-check.js")));
+      const broken = typeCheck.checkProgram(apps.broken);
+      expect(typeCheck.cachedVerdict(apps.broken)).toEqual(broken);
+      expect(broken.output).toContain("Found 1 error in .test-apps/type-check-broken.ts:3. Synth stopped: nothing was synthesized.");
+      writeFileSync(SHARED, 'export const port: string = "80";\n');
+      expect(typeCheck.cachedVerdict(apps.broken)).toBeUndefined();
+      expect(typeCheck.cachedVerdict(apps.clean)).toBeUndefined();
+      jest.isolateModules(() => (typeCheck = require("../scripts/type-check.js"))); // a new run: it parses the files anew
+      expect(typeCheck.checkProgram(apps.broken).ok).toBe(true);
+    } finally {
+      delete process.env.FARGATE_TYPE_CHECK_CACHE;
     }
   }, 60_000);
 });

@@ -8,13 +8,13 @@
 //     A cold check parses every file of it (~430 for main.ts), so src/ takes the AWS SDK's types by deep
 //     path (@aws-sdk/client-ecs/dist-types/models/...): the package's index would add its whole client,
 //     ~450 declaration files more (__tests__/type-check.test.ts).
-//   - Unchanged project, no work: after a clean check, the program's files and their signatures are kept
+//   - Unchanged project, no work: after a check, the program's files and their signatures are kept
 //     in node_modules/.cache/fargate-as-code-tsc/<hash of the app path>.json (project files by content
 //     hash, the files of an installed package by a stat of its package.json (a package manager writes
 //     it anew with every install of the package), plus the TypeScript-like file names of each
 //     project folder, so that a new file that would change an import's resolution is noticed). When
-//     nothing changed, the app command runs with no type checker at all (a few milliseconds of hashing).
-//     Only clean results are kept: an app with errors is checked again on every run.
+//     nothing changed, the app command runs with no type checker at all (a few milliseconds of hashing),
+//     or, when that check found errors, prints the same report again and stops.
 //   - Changed project: the check runs in a worker thread started as soon as the app command starts, in
 //     parallel with the app building its constructs (the machine's second core), with TypeScript's
 //     incremental build info (<hash>.tsbuildinfo beside it) so that unchanged files are not checked again.
@@ -39,7 +39,7 @@ const { isMainThread, workerData } = require("worker_threads");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.resolve(process.env.FARGATE_TYPE_CHECK_CACHE || path.join(ROOT, "node_modules", ".cache", "fargate-as-code-tsc"));
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 /** Where synthesizeApp() finds the pending check of this process: globalThis[HANDLE].enforce(). */
 const HANDLE = Symbol.for("fargate-as-code.typeCheck");
 const WORKER_MARK = "fargate-as-code.typeCheckWorker";
@@ -111,17 +111,36 @@ function writeAtomically(file, data) {
  */
 const parsedSourceFiles = new Map();
 
-/** True when the last check of `entry` was clean and none of its program's files has changed since. */
-function cachedClean(entry) {
+/**
+ * The verdict of the last check of `entry` ({ ok, errorCount, output, report } as checkProgram returns it,
+ * colored when `color`), when none of its program's files has changed since; else undefined.
+ */
+function cachedVerdict(entry, { color = false } = {}) {
+  let manifest;
   try {
-    const manifest = JSON.parse(fs.readFileSync(cachePaths(entry).manifest, "utf8"));
-    if (manifest.format !== CACHE_FORMAT || manifest.entry !== entry || manifest.typescript !== typescriptVersion()) return false;
-    for (const [file, signature] of manifest.files) if (fileSignature(file) !== signature) return false;
-    for (const [dir, signature] of manifest.folders) if (folderSignature(dir) !== signature) return false;
-    return true;
+    manifest = JSON.parse(fs.readFileSync(cachePaths(entry).manifest, "utf8"));
+    if (manifest.format !== CACHE_FORMAT || manifest.entry !== entry || manifest.typescript !== typescriptVersion()) return undefined;
+    for (const [file, signature] of manifest.files) if (fileSignature(file) !== signature) return undefined;
+    for (const [dir, signature] of manifest.folders) if (folderSignature(dir) !== signature) return undefined;
+    if (manifest.coloredReport && manifest.cwd !== process.cwd()) return undefined; // its paths are relative to that folder
   } catch {
-    return false; // no record, or one this version cannot read: check
+    return undefined; // no record, or one this version cannot read: check
   }
+  return verdictOf(manifest.errorCount, manifest.coloredReport, manifest.summary, color);
+}
+
+/** True when the last check of `entry` was clean and none of its program's files has changed since. */
+const cachedClean = (entry) => Boolean(cachedVerdict(entry)?.ok);
+
+/** { ok, errorCount, output, report } from the compiler's report (colored) and its summary line, if errors. */
+function verdictOf(errorCount, coloredReport, summaryLine, color) {
+  let report = color ? coloredReport : coloredReport.replace(/\x1b\[[0-9;]*m/g, "");
+  let output = report;
+  if (errorCount) {
+    report += `\n${summaryLine}.`;
+    output = `${report} Synth stopped: nothing was synthesized.\n`;
+  }
+  return { ok: errorCount === 0, errorCount, output, report };
 }
 
 /** Text as TypeScript's sys.readFile gives it (UTF-8, BOM removed), from the bytes that were hashed. */
@@ -147,7 +166,7 @@ function summary(errors) {
  * Type-checks the program rooted at `entry` now, in this thread: { ok, errorCount, output, report }.
  * `report` is the compiler's (tsc's pretty format, colored when `color`, then tsc's "Found 1 error in
  * main.ts:6."), empty when there is nothing to say; `output` is what the app command prints: the report,
- * and that synth stopped when there are errors. A clean result is recorded for cachedClean().
+ * and that synth stopped when there are errors. The result is recorded for cachedVerdict().
  */
 function checkProgram(entry, { color = false } = {}) {
   entry = path.resolve(entry);
@@ -226,41 +245,32 @@ function checkProgram(entry, { color = false } = {}) {
     // a cache that cannot be written only makes the next check slower
   }
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  let report = "";
-  let output = "";
-  if (diagnostics.length) {
-    const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" };
-    report = ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost);
-    if (!color) report = report.replace(/\x1b\[[0-9;]*m/g, "");
-    output = report;
-    if (errors.length) {
-      report += `\n${summary(errors)}.`;
-      output = `${report} Synth stopped: nothing was synthesized.\n`;
-    }
+  const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" };
+  const coloredReport = diagnostics.length ? ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost) : "";
+  const summaryLine = errors.length ? summary(errors) : "";
+  // Every file the compiler read (sources, and the package.json files that resolved imports).
+  for (const sf of builder.getProgram().getSourceFiles()) {
+    const signed = signedPath(path.resolve(sf.fileName));
+    if (!signatures.has(signed)) signatures.set(signed, fileSignature(signed));
   }
-  if (errors.length) {
-    fs.rmSync(manifest, { force: true });
-  } else {
-    // Every file the compiler read (sources, and the package.json files that resolved imports).
-    for (const sf of builder.getProgram().getSourceFiles()) {
-      const signed = signedPath(path.resolve(sf.fileName));
-      if (!signatures.has(signed)) signatures.set(signed, fileSignature(signed));
-    }
-    const entries = [...signatures.entries()];
-    const folders = [...new Set(entries.map(([file]) => file).filter((f) => !inNodeModules(f)).map((f) => path.dirname(f)))];
-    try {
-      writeAtomically(manifest, JSON.stringify({
-        format: CACHE_FORMAT,
-        entry,
-        typescript: ts.version,
-        files: entries,
-        folders: folders.map((dir) => [dir, folderSignature(dir)]),
-      }));
-    } catch {
-      // as above
-    }
+  const entries = [...signatures.entries()];
+  const folders = [...new Set(entries.map(([file]) => file).filter((f) => !inNodeModules(f)).map((f) => path.dirname(f)))];
+  try {
+    writeAtomically(manifest, JSON.stringify({
+      format: CACHE_FORMAT,
+      entry,
+      typescript: ts.version,
+      files: entries,
+      folders: folders.map((dir) => [dir, folderSignature(dir)]),
+      errorCount: errors.length,
+      coloredReport,
+      cwd: process.cwd(),
+      summary: summaryLine,
+    }));
+  } catch {
+    // as above
   }
-  return { ok: errors.length === 0, errorCount: errors.length, output, report };
+  return verdictOf(errors.length, coloredReport, summaryLine, color);
 }
 
 /** Writes all of `text` to stderr before returning, so that process.exit() cannot cut it short. */
@@ -288,34 +298,40 @@ const wantsColor = () => Boolean(process.stderr.isTTY) && !("NO_COLOR" in proces
  */
 function checkAppAtSynth(entry) {
   entry = path.resolve(entry);
-  if (cachedClean(entry)) return undefined;
-  if (!typescriptVersion()) {
+  let verdict = cachedVerdict(entry, { color: wantsColor() });
+  if (verdict?.ok) return undefined;
+  if (!verdict && !typescriptVersion()) {
     process.emitWarning(`types of ${path.relative(process.cwd(), entry)} not checked: the typescript package is not installed (npm ci installs it)`);
     return undefined;
   }
   const { Worker, MessageChannel, receiveMessageOnPort } = require("worker_threads");
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(__filename, {
-    execArgv: [], // not the app command's -r ./scripts/ts-require.js
-    workerData: { [WORKER_MARK]: true, entry, color: wantsColor(), flag, port: port2 },
-    transferList: [port2],
-  });
-  worker.unref();
-  worker.on("error", () => {}); // reported through the port; never an unhandled 'error' event
+  /** The check's worker, whose verdict is awaited: none when the last check's still holds. */
+  let checking;
+  if (!verdict) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    checking = { flag, port: port1 };
+    const worker = new Worker(__filename, {
+      execArgv: [], // not the app command's -r ./scripts/ts-require.js
+      workerData: { [WORKER_MARK]: true, entry, color: wantsColor(), flag, port: port2 },
+      transferList: [port2],
+    });
+    worker.unref();
+    worker.on("error", () => {}); // reported through the port; never an unhandled 'error' event
+  }
 
-  let verdict;
   let enforced = false;
   let claimed = false;
   const wait = () => {
     if (verdict) return verdict;
+    const { flag, port } = checking;
     const deadline = Date.now() + TIMEOUT_MS;
     while (Atomics.load(flag, 0) === 0 && Date.now() < deadline) Atomics.wait(flag, 0, 0, deadline - Date.now());
-    const received = receiveMessageOnPort(port1);
+    const received = receiveMessageOnPort(port);
     verdict = received
       ? received.message
       : failure(`The type check of ${entry} ${Atomics.load(flag, 0) ? "stopped without a result" : `did not finish in ${TIMEOUT_MS / 1000} s`}: run \`npm run build\` to see why.`);
-    port1.close();
+    port.close();
     return verdict;
   };
   const handle = {
@@ -398,12 +414,11 @@ if (!isMainThread && workerData && workerData[WORKER_MARK]) {
   }
   let failed = false;
   for (const entry of entries) {
-    if (cachedClean(path.resolve(entry))) continue;
-    const { ok, output } = checkProgram(entry, { color: wantsColor() });
+    const { ok, output } = cachedVerdict(path.resolve(entry), { color: wantsColor() }) ?? checkProgram(entry, { color: wantsColor() });
     if (output) process.stderr.write(output);
     failed ||= !ok;
   }
   process.exitCode = failed ? 1 : 0;
 }
 
-module.exports = { checkAppAtSynth, checkProgram, cachedClean, HANDLE };
+module.exports = { checkAppAtSynth, checkProgram, cachedClean, cachedVerdict, HANDLE };
