@@ -286,12 +286,12 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
   });
 
   test("prefetchPlans plans ahead in one batch per refresh choice; planStacks asking meanwhile waits for their cuts; the same stack with another value or refresh is planned anew", async () => {
-    const planTwice = (stack: any, name: string, vars: Record<string, string>) => ({ stack: asText(stack), name, vars });
+    const stackToPlan = (stack: any, name: string, vars: Record<string, string>) => ({ stack: asText(stack), name, vars });
     const prefetched = [
-      planTwice(tinyStack(), "tiny-refreshed", { secret_value: CANARY }), // planned above without refresh
-      planTwice(tinyStack(), "tiny-other-value", { secret_value: "another-value" }),
+      stackToPlan(tinyStack(), "tiny-refreshed", { secret_value: CANARY }), // planned above without refresh
+      stackToPlan(tinyStack(), "tiny-other-value", { secret_value: "another-value" }),
       // Another stack, with a deprecated argument: Terraform's warning is in the plan's output.
-      planTwice(
+      stackToPlan(
         tinyStack((stack) => {
           stack.resource.aws_cloudwatch_log_group.logs.retention_in_days = 7;
           stack.resource.aws_iam_role = { legacy: { name: "harness-legacy", assume_role_policy: "{}", managed_policy_arns: [] } };

@@ -129,9 +129,6 @@ function cachedVerdict(entry, { color = false } = {}) {
   return verdictOf(manifest.errorCount, manifest.coloredReport, manifest.summary, color);
 }
 
-/** True when the last check of `entry` was clean and none of its program's files has changed since. */
-const cachedClean = (entry) => Boolean(cachedVerdict(entry)?.ok);
-
 /** { ok, errorCount, output, report } from the compiler's report (colored) and its summary line, if errors. */
 function verdictOf(errorCount, coloredReport, summaryLine, color) {
   let report = color ? coloredReport : coloredReport.replace(/\x1b\[[0-9;]*m/g, "");
@@ -421,4 +418,4 @@ if (!isMainThread && workerData && workerData[WORKER_MARK]) {
   process.exitCode = failed ? 1 : 0;
 }
 
-module.exports = { checkAppAtSynth, checkProgram, cachedClean, cachedVerdict, HANDLE };
+module.exports = { checkAppAtSynth, checkProgram, cachedVerdict, HANDLE };

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { FargateStack, FargateStackProps } from "../../src";
 
 /** The id of every stack tierStack() makes. */
-export const TIER_STACK_ID = "tier";
+const TIER_STACK_ID = "tier";
 
 /**
  * A FargateStack in an app of its own, for a Terraform-tier test to declare and plan (eu-west-1 unless
