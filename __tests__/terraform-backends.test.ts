@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { FargateStack, backendFromEnvironment } from "../src";
 import { runAppCommand } from "./support/app-command";
-import { cleanupPlannedStacks, validateWithBackend } from "./support/terraform";
+import { cleanupPlannedStacks, initBackend } from "./support/terraform";
 
 jest.setTimeout(300_000);
 
@@ -19,42 +19,42 @@ function runAppCommandInto(env: Record<string, string>): string {
   return outdir;
 }
 
-/**
- * The default app's prod stack synthesized with `env`: its `terraform` block, and a folder holding only that
- * block for `terraform validate` (the plans validate the rest: validating the whole stack again would cost
- * four times the CPU).
- */
+/** The `terraform` block of the default app's prod stack, synthesized with `env`. */
 function synthDefaultApp(env: Record<string, string>) {
   const outdir = runAppCommandInto(env);
-  const { terraform } = JSON.parse(readFileSync(join(outdir, "stacks", "hello-prod", "cdk.tf.json"), "utf8"));
-  const stackDir = join(outdir, "stacks", "terraform-block");
-  mkdirSync(stackDir);
-  writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ terraform }));
-  return { stackDir, terraform };
+  return JSON.parse(readFileSync(join(outdir, "stacks", "hello-prod", "cdk.tf.json"), "utf8")).terraform;
 }
+
+/** A diagnostic `terraform init` prints for settings the backend does not accept. */
+const SETTINGS_ERROR = /Error: (Invalid|Extraneous|Unsupported|Missing required|Incorrect attribute)/;
 
 describe("state backends", () => {
   test("with TF_CLOUD_ORGANIZATION at synth: a cloud block Terraform accepts, one workspace per stack", async () => {
     const dev = JSON.parse(readFileSync(join(runAppCommandInto({ TF_CLOUD_ORGANIZATION: "acme" }), "stacks", "hello-dev", "cdk.tf.json"), "utf8"));
     expect(dev.terraform.cloud.workspaces).toEqual({ name: "hello-dev" });
-    const { stackDir, terraform } = synthDefaultApp({
+    const terraform = synthDefaultApp({
       TF_CLOUD_ORGANIZATION: "acme",
       TF_CLOUD_PROJECT: "web",
       FARGATE_WORKSPACE_PREFIX: "fargate-",
     });
     expect(terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "fargate-hello-prod", project: "web" } });
     expect(terraform.backend).toBeUndefined();
-    expect(await validateWithBackend(stackDir, "cloud-backend")).toContain("The configuration is valid");
+    // Offline, init fails reaching HCP Terraform, which it only tries once it has accepted the block.
+    expect((await initBackend(terraform, "cloud-backend")).output).not.toMatch(SETTINGS_ERROR);
+    // The check sees a block it refuses: a workspace by name and by tags at once.
+    const refused = await initBackend({ cloud: { ...terraform.cloud, workspaces: { name: "hello", tags: ["web"] } } }, "cloud-refused");
+    expect(refused).toEqual({ initialized: false, output: expect.stringMatching(SETTINGS_ERROR) });
+    expect(refused.output).toContain('Only one of workspace "tags" or "name" is allowed');
   });
 
   test("without it: a local backend, its path relative to the stack folder (no machine path in the JSON)", async () => {
-    const { stackDir, terraform } = synthDefaultApp({ TF_CLOUD_ORGANIZATION: "" });
+    const terraform = synthDefaultApp({ TF_CLOUD_ORGANIZATION: "" });
     expect(terraform.cloud).toBeUndefined();
     expect(terraform.backend).toEqual({ local: { path: "../../../terraform.hello-prod.tfstate" } });
-    expect(await validateWithBackend(stackDir, "local-backend")).toContain("The configuration is valid");
+    expect(await initBackend(terraform, "local-backend")).toEqual({ initialized: true, output: expect.stringContaining('Successfully configured the backend "local"') });
   });
 
-  test("S3: encrypted, locked by S3 itself, keyed by stack, in the stack's region unless given", async () => {
+  test("S3: encrypted, locked by S3 itself, keyed by stack, in the stack's region unless given; settings Terraform's S3 backend accepts", async () => {
     const stack = new FargateStack(Testing.app(), "web-prod", {
       region: "eu-west-1",
       backend: { type: "s3", bucket: "acme-terraform-state" },
@@ -63,6 +63,11 @@ describe("state backends", () => {
     expect(terraform.backend).toEqual({
       s3: { bucket: "acme-terraform-state", key: "web-prod/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
     });
+    // Offline and without credentials, init fails looking for credentials, once it has accepted the settings.
+    expect((await initBackend(terraform, "s3-backend")).output).not.toMatch(SETTINGS_ERROR);
+    const refused = await initBackend({ backend: { s3: { ...terraform.backend.s3, use_lockfile: "yes" } } }, "s3-refused");
+    expect(refused.output).toMatch(SETTINGS_ERROR);
+    expect(refused.output).toContain('Inappropriate value for attribute "use_lockfile": a bool is required');
   });
 
   test("backendFromEnvironment reads the standard variables, and nothing without an organization", () => {

@@ -32,6 +32,7 @@ export const PLANNED_BY: Record<string, string> = {
   "FargateWebApp.alarms": "everything-off (false)",
   "FargateWebApp.stoppedTaskEvents": "everything-off (false)",
   "FargateWebApp.stage": "everything-off (development)",
+  "FargateWebApp.hardening": "terraform-variants: existing VPC, existing zone (webAcl: false)",
   "Environment.zones": "environment (a new zone and an existing one); terraform-platform",
   "Environment.certificate": "environment-certificate",
   "WebService.hosts": "environment (four hosts in two zones: SANs, SNI certificate); terraform-platform",
@@ -41,7 +42,7 @@ export const PLANNED_BY: Record<string, string> = {
   "WebService.alarms": "environment-certificate (false)",
   "BackendService": "environment; terraform-platform",
   "Environment.stage": "terraform-default-app: prod (production), dev (development); environment (development)",
-  "Environment.hardening": "terraform-load-balancer-hardening (accessLogs, webAcl); terraform-dns-hardening (dnssec, dnsQueryLogging); terraform-default-app: prod (every measure)",
+  "Environment.hardening": "terraform-load-balancer-hardening (accessLogs, webAcl); terraform-dns-hardening (dnssec, dnsQueryLogging); terraform-default-app: prod (every measure); environment-certificate (webAcl: false)",
   "Environment.taskEgress": "environment (https-and-dns: HTTPS, DNS, and each call to a backend)",
 };
 

@@ -222,18 +222,22 @@ function writeSynthesized(cdkTfJson: string, name: string): string {
 }
 
 /**
- * Checks a synthesized stack dir as it is, backend block included (no override): copies it to a fresh
- * temp dir given the shared init's providers (as `terraform init -backend=false` would), and runs
- * `terraform validate`; returns what validate printed. For backends (cloud, s3) that `plan` cannot reach offline.
+ * Initializes a stack's state backend as `terraform init` does, offline: a fresh temp dir holding only the
+ * `backend` or `cloud` settings of `terraformBlock` (no provider to install: the plans check the rest), and
+ * returns what init printed, whether it succeeded or not. Init checks the settings against the backend's
+ * schema (`terraform validate` does not look at them), then reaches the backend: a local one initializes, a
+ * cloud or S3 one then fails here for want of a network or credentials.
  */
-export async function validateWithBackend(stackDir: string, name = "validate"): Promise<string> {
+export async function initBackend(terraformBlock: { backend?: unknown; cloud?: unknown }, name = "backend"): Promise<{ initialized: boolean; output: string }> {
   terraformVersion();
   const dir = newPlanDir(name);
-  copyStackFiles(path.resolve(stackDir), dir);
-  const { cliConfigFile } = await linkSharedInit(dir, readStackConfig(dir).requiredProviders);
-  const validate = await runTerraform(["validate", "-no-color"], dir, terraformEnv(cliConfigFile), { label: name, secrets: [] });
   plannedDirs.add(dir);
-  return validate.stdout + validate.stderr;
+  const { backend, cloud } = terraformBlock;
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend, cloud } }));
+  return runTerraform(["init", "-input=false", "-no-color"], dir, terraformEnv(writeCliConfig()), { label: name, secrets: [] }).then(
+    ({ stdout, stderr }) => ({ initialized: true, output: stdout + stderr }),
+    (error: Error) => ({ initialized: false, output: error.message }),
+  );
 }
 
 /**
