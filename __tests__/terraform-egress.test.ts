@@ -4,7 +4,8 @@
  * shows of it, and its monthly cost, which README's "Egress choices" table quotes (compared here, so the
  * README never shows a stale figure). The default choice is the default app itself (main.ts, as `cdktf
  * synth` runs it); the others are main.ts's declaration with only `networkOptions` changed, and a test proves
- * that declaration is main.ts's.
+ * that declaration is main.ts's. They leave off the web ACL, which no network choice changes: what it adds to
+ * main.ts's review (main.ts's prod planned without it, compared) is added back to their figures.
  */
 import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -18,13 +19,17 @@ jest.setTimeout(600_000);
 
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
+const MAIN = Object.keys(CHOICES).find((name) => CHOICES[name] === "main.ts")!;
+
 let outdir: string;
 const planned: Record<string, PlannedStack> = {};
+let withoutWebAcl: PlannedStack;
 
 beforeAll(async () => {
   outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
-  const [asDeclared, ...variants] = await planStacks(stacksToPlan(outdir));
-  for (const name of Object.keys(CHOICES)) planned[name] = CHOICES[name] === "main.ts" ? asDeclared : variants[VARIANTS.indexOf(name)];
+  let variants: PlannedStack[];
+  [planned[MAIN], withoutWebAcl, ...variants] = await planStacks(stacksToPlan(outdir));
+  VARIANTS.forEach((name, index) => (planned[name] = variants[index]));
 });
 
 afterAll(() => {
@@ -34,7 +39,10 @@ afterAll(() => {
 
 const plan = (name: string) => planned[name].plan;
 const cost = (name: string) => reviewPlan(plan(name)).cost;
-const total = (name: string) => `$${cost(name).total.toFixed(2)}`;
+/** What the web ACL adds to main.ts's prod a month: the other choices' plans leave it off. */
+const webAclMonthly = () => cost(MAIN).total - reviewPlan(withoutWebAcl.plan).cost.total;
+/** The monthly total of main.ts's prod with the choice. */
+const total = (name: string) => `$${(cost(name).total + (name === MAIN ? 0 : webAclMonthly())).toFixed(2)}`;
 const types = (name: string) => new Set(plan(name).resource_changes.map((change: any) => change.type));
 const references = (name: string, address: string, argument: string): string[] => [
   ...new Set(JSON.stringify(configurationResource(plan(name), address).expressions[argument]).match(/aws_[a-z0-9_]+\.[a-z0-9_]+/g) ?? []),
@@ -61,6 +69,25 @@ describe("the egress choices, planned on the default app's prod environment", ()
       expect([name, new Set(plan(name).resource_changes.map((change: any) => change.change.actions.join(",")))]).toEqual([name, new Set(["create"])]);
       expect([name, reviewText(name, "--strict").code]).toEqual([name, 0]);
     }
+  });
+
+  test("the other choices leave off the web ACL, and only it: what it adds to main.ts's figure is its price, its requests' and its log's", () => {
+    const addresses = (plan: any) => plan.resource_changes.map((change: any) => change.address);
+    const webAcl = addresses(planned[MAIN].plan).filter((address: string) => !addresses(withoutWebAcl.plan).includes(address));
+    expect(webAcl.sort()).toEqual([
+      "aws_cloudwatch_log_group.hello_load_balancer_web_acl_log_group",
+      "aws_wafv2_web_acl.hello_load_balancer_web_acl",
+      "aws_wafv2_web_acl_association.hello_load_balancer_web_acl_association",
+      "aws_wafv2_web_acl_logging_configuration.hello_load_balancer_web_acl_logging",
+    ]);
+    expect(addresses(withoutWebAcl.plan).filter((address: string) => !addresses(planned[MAIN].plan).includes(address))).toEqual([]);
+    for (const name of VARIANTS) expect([name, addresses(plan(name)).filter((address: string) => webAcl.includes(address))]).toEqual([name, []]);
+    const monthly = (items: Array<{ item: string; monthly: number }>, named: (item: string) => boolean) =>
+      items.filter(({ item }) => named(item)).reduce((sum, item) => sum + item.monthly, 0);
+    const ingestion = (item: string) => item === "CloudWatch Logs ingestion";
+    const webAclLog = monthly(cost(MAIN).items, ingestion) - monthly(reviewPlan(withoutWebAcl.plan).cost.items, ingestion);
+    expect(webAclLog).toBeGreaterThan(0);
+    expect(webAclMonthly()).toBeCloseTo(monthly(cost(MAIN).items, (item) => item.startsWith("AWS WAF ")) + webAclLog, 6);
   });
 
   test("every choice has the S3 gateway endpoint on the private route tables, priced free", () => {
