@@ -66,9 +66,9 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
 /** The stack's JSON as the harness's tests write it: one text per stack, so that equal stacks share a plan. */
 const asText = (stack: any) => JSON.stringify(stack, null, 2);
 
-// Without refresh, as the batch proof below plans the tiny stack: one plan of it serves both.
-const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) =>
-  planSynthesized(asText(stack), { name, vars, refresh: false });
+// Without refresh, the default for a stack with no prior state, as the batch proof below plans the tiny stack
+// too: one plan of it serves both.
+const plan = (stack: any, name: string, vars: Record<string, string> = { secret_value: CANARY }) => planSynthesized(asText(stack), { name, vars });
 
 /** The error a plan is expected to fail with; the temp dir it names (kept for inspection) is removed. */
 async function planFailure(stack: any, name: string): Promise<Error> {
@@ -223,7 +223,9 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     name,
     vars: vars ?? { secret_value: CANARY },
     priorState,
-    refresh: false, // a prior state cannot be refreshed offline, and a batch plans all its stacks one way
+    // A prior state cannot be refreshed offline, and a batch plans all its stacks one way: the tiny stack,
+    // with no state, skips the refresh by default, and so shares the batch.
+    ...(priorState ? { refresh: false } : {}),
   }));
   const alone: Record<string, PlannedStack> = {};
   const batched: Record<string, PlannedStack> = {};
@@ -285,8 +287,9 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(whereTextAppears(batched.tiny, CANARY)).toEqual([]);
   });
 
-  test("prefetchPlans plans ahead in one batch per refresh choice; planStacks asking meanwhile waits for their cuts; the same stack with another value or refresh is planned anew", async () => {
-    const stackToPlan = (stack: any, name: string, vars: Record<string, string>) => ({ stack: asText(stack), name, vars });
+  test("prefetchPlans plans ahead in one batch per refresh choice; planStacks asking meanwhile waits for their cuts; the same stack with another value or refresh is planned anew, and with no prior state plans the same with refresh", async () => {
+    // With refresh, which a stack with no prior state skips unless told.
+    const stackToPlan = (stack: any, name: string, vars: Record<string, string>) => ({ stack: asText(stack), name, vars, refresh: true });
     const prefetched = [
       stackToPlan(tinyStack(), "tiny-refreshed", { secret_value: CANARY }), // planned above without refresh
       stackToPlan(tinyStack(), "tiny-other-value", { secret_value: "another-value" }),
@@ -316,6 +319,9 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(refreshed[0].planOutput).toContain('"module.stack_3.aws_iam_role.legacy"');
     expect(refreshed[0].planOutput).not.toBe(alone.tiny.planOutput);
     expect(refreshed.map((planned) => resourcesOfType(planned.plan, "aws_cloudwatch_log_group")[0].values.retention_in_days)).toEqual([30, 30, 7]);
+    // With no prior state, nothing to refresh: the plan with refresh is the plan without, which is the default.
+    expect(withoutRunDetails(refreshed[0].plan)).toEqual(withoutRunDetails(alone.tiny.plan));
+    expect(new Set(relevantAttributes(refreshed[0].plan))).toEqual(new Set(relevantAttributes(alone.tiny.plan)));
     expect(planDiagnostics(refreshed[2])).toEqual([expect.stringMatching(/^Warning: Argument is deprecated\n[\s\S]*managed_policy_arns/)]);
     expect(whereTextAppears(refreshed[0], CANARY)).toEqual([]);
     expect(whereTextAppears(refreshed[1], "another-value")).toEqual([]);
@@ -376,7 +382,7 @@ test("planStack plans a stack dir as cdktf writes it, leaving that dir untouched
     // The tiny stack's text: its plan is shared; what this test checks is what planStack copies.
     fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), asText(tinyStack()));
     fs.writeFileSync(path.join(stackDir, "terraform.tfstate"), "not state: must not be copied");
-    const planned = await planStack(stackDir, { vars: { secret_value: CANARY }, refresh: false });
+    const planned = await planStack(stackDir, { vars: { secret_value: CANARY } });
     expect(resourcesOfType(planned.plan, "aws_ssm_parameter")).toHaveLength(1);
     expect(fs.existsSync(path.join(planned.dir, "terraform.tfstate"))).toBe(false);
     expect(fs.readdirSync(stackDir).sort()).toEqual(["cdk.tf.json", "terraform.tfstate"]);

@@ -10,26 +10,18 @@
  * against it (the script checked both states so when it wrote them; FARGATE_UPGRADE_RECHECK=all re-checks
  * dev's too, one more plan). A control plan (the current JSON with a `moved` block dropped and a
  * security group renamed) shows that the checks do catch a destroy and a replace.
- * The 4 plans are one Terraform run (support/plan-batch.ts), each cut out as if planned alone: about 35 s
- * of CPU in all, where each alone took about 15 s.
+ * The 4 plans (__tests__/plans/upgrade.ts) are in the run's batch of the tier's stacks (support/plan-batch.ts),
+ * each cut out as if planned alone: the others have no state to refresh, so they are planned without refresh
+ * too. Alone, each took about 15 s of CPU.
  */
-import { existsSync, readFileSync, rmSync } from "fs";
+import { readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { runAppCommand } from "./support/app-command";
-import { DEFAULT_APP_SECRET } from "./support/canaries";
 import { pendingChanges } from "./support/prior-state";
-import { PlannedStack, StackToPlan, cleanupPlannedStacks, planStacks } from "./support/terraform";
+import { PlannedStack, cleanupPlannedStacks, planStacks } from "./support/terraform";
+import { ENVIRONMENTS, Environment, RECHECKED, RELEASE, appToSynthesize, breakUpgrade, currentJson, priorState, stacksToPlan } from "./plans/upgrade";
 
 jest.setTimeout(300_000);
-
-const RELEASE = "v0.1.0";
-const FIXTURES = join(__dirname, "fixtures", "upgrade");
-const ENVIRONMENTS = ["prod", "dev"] as const;
-type Environment = (typeof ENVIRONMENTS)[number];
-const RECHECKED: readonly Environment[] = process.env.FARGATE_UPGRADE_RECHECK === "all" ? ENVIRONMENTS : ["prod"];
-// The ephemeral variable goes to SSM through a write-only argument: in no plan or state. The default app's
-// canary: the app command's output with it is the one this run synthesized already.
-const VARS = { password: DEFAULT_APP_SECRET };
 
 interface Upgrade {
   priorState: any;
@@ -45,33 +37,20 @@ let planCount = 0;
 
 beforeAll(async () => {
   const started = Date.now();
-  outdir = runAppCommand({ TF_VAR_password: VARS.password });
-  const plans: Array<{ stack: StackToPlan; keep: (plan: PlannedStack) => void }> = [];
-  const against = (json: string, priorState: any, name: string, keep: (plan: PlannedStack) => void) =>
-    plans.push({ stack: { stack: json, priorState, refresh: false, vars: VARS, name }, keep });
+  outdir = runAppCommand(appToSynthesize.env, appToSynthesize.entry);
+  const stacks = stacksToPlan(outdir);
+  planCount = stacks.length;
+  const planned = await planStacks(stacks);
+  const byName = (name: string) => planned[stacks.findIndex((stack) => stack.name === name)];
   for (const environment of ENVIRONMENTS) {
-    const stateFile = join(FIXTURES, `hello-${environment}.${RELEASE}.tfstate.json`);
-    if (!existsSync(stateFile)) {
-      throw new Error(
-        `${stateFile} is missing: build it with ` +
-          "`FARGATE_TF_PLUGIN_MIRROR=/opt/tf-plugins node -r ./scripts/ts-require.js scripts/upgrade-prior-state.ts`",
-      );
-    }
-    const priorState = JSON.parse(readFileSync(stateFile, "utf8"));
-    const oldJson = readFileSync(join(FIXTURES, `hello-${environment}.${RELEASE}.tf.json`), "utf8");
-    const newJson = readFileSync(join(outdir, "stacks", `hello-${environment}`, "cdk.tf.json"), "utf8");
-    const upgrade = { priorState } as Upgrade;
-    upgrades[environment] = upgrade;
-    against(newJson, priorState, `upgrade-new-${environment}`, (plan) => (upgrade.newPlan = plan));
-    if (RECHECKED.includes(environment)) against(oldJson, priorState, `upgrade-old-${environment}`, (plan) => (upgrade.oldPlan = plan));
-    if (environment === "prod") {
-      const { json, droppedMove, renamedGroup } = breakUpgrade(newJson);
-      against(json, priorState, "upgrade-control", (plan) => (control = { plan, droppedMove, renamedGroup }));
-    }
+    upgrades[environment] = {
+      priorState: priorState(environment),
+      newPlan: byName(`upgrade-new-${environment}`),
+      oldPlan: RECHECKED.includes(environment) ? byName(`upgrade-old-${environment}`) : undefined,
+    };
   }
-  planCount = plans.length;
-  const planned = await planStacks(plans.map(({ stack }) => stack));
-  plans.forEach(({ keep }, index) => keep(planned[index]));
+  const { droppedMove, renamedGroup } = breakUpgrade(currentJson(outdir, "prod"));
+  control = { plan: byName("upgrade-control"), droppedMove, renamedGroup };
   setupMs = Date.now() - started;
 });
 
@@ -79,20 +58,6 @@ afterAll(() => {
   cleanupPlannedStacks();
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
-
-/** The current JSON with a `moved` block dropped (the target group's if there is one) and a security group renamed. */
-function breakUpgrade(newJson: string) {
-  const config = JSON.parse(newJson);
-  const moves: { from: string; to: string }[] = config.moved ?? [];
-  if (moves.length === 0) throw new Error("the current configuration has no moved block to drop");
-  const dropped = moves.find((move) => move.from.startsWith("aws_lb_target_group.")) ?? moves[0];
-  config.moved = moves.filter((move) => move !== dropped);
-  const groups = config.resource?.aws_security_group ?? {};
-  const groupName = Object.keys(groups).sort()[0];
-  if (!groupName) throw new Error("the current configuration has no aws_security_group to rename");
-  groups[groupName].name = `${groups[groupName].name}-renamed`; // `name` forces a new security group
-  return { json: JSON.stringify(config), droppedMove: dropped, renamedGroup: `aws_security_group.${groupName}` };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reading a plan
@@ -214,7 +179,7 @@ describe.each(ENVIRONMENTS)(`upgrading hello-%s from ${RELEASE}`, (environment) 
 
   test("destroys nothing and replaces nothing but the task definition's revision", () => {
     const summary = summarize(upgrade().newPlan.plan);
-    console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans in one Terraform run: ${setupMs} ms)`);
+    console.log(`${report(environment, summary)}\n  (setup: synth, then ${planCount} plans in the run's batch: ${setupMs} ms)`);
     if (summary.destroyed.length > 0) throw new Error(report(environment, summary));
     expect(summary.destroyed).toEqual([]);
   });

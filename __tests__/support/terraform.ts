@@ -27,7 +27,9 @@
  *   Failed plans are not cached. Without the variable (a script, another runner) every plan runs.
  * - A plan may start from a given state (`priorState`, written as the plan dir's local state file) and
  *   skip the refresh (`refresh: false`, which would call AWS): how an upgrade is planned offline, see
- *   prior-state.ts. `providerSchemas()` reads the provider schemas in the shared init dir.
+ *   prior-state.ts. Without a prior state there is nothing to refresh, and a plan skips it unless told
+ *   otherwise: stacks with and without a prior state then share a batch (the harness proves that such a plan
+ *   is the same either way). `providerSchemas()` reads the provider schemas in the shared init dir.
  * - Terraform runs with TF_* and AWS_* variables removed from its environment (no TF_CLI_ARGS,
  *   TF_LOG, TF_DATA_DIR, AWS_PROFILE... from the caller's shell), with checkpoint calls off.
  *   Variable values are passed only as TF_VAR_<name> (never in argv) and are redacted from error
@@ -54,7 +56,10 @@ export interface PlanOptions {
    * the plan dir's local state file before `terraform plan`, so the plan shows the changes from it.
    */
   priorState?: object | string;
-  /** false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS). */
+  /**
+   * false: plan with `-refresh=false` (the prior state is taken as it is; refreshing would call AWS).
+   * @default true with a prior state; false without one, which has nothing to refresh
+   */
   refresh?: boolean;
   /**
    * true: plan with Terraform even when this run planned the same stack already (alone, or in a batch whose
@@ -575,11 +580,16 @@ export async function prefetchPlans(stacks: StackToPlan[], locked: () => void): 
   }
 }
 
+/** Whether a plan refreshes: see PlanOptions.refresh. */
+function refreshes(options: PlanOptions): boolean {
+  return options.refresh ?? options.priorState !== undefined;
+}
+
 /** Stacks grouped in batches: a batch plans all its stacks with refresh or all without. A group of one is no batch. */
 function batchesByRefresh<T>(stacks: T[], optionsOf: (stack: T) => PlanOptions): Map<boolean, T[]> {
   const batches = new Map<boolean, T[]>();
   for (const stack of stacks) {
-    const refresh = optionsOf(stack).refresh !== false;
+    const refresh = refreshes(optionsOf(stack));
     batches.set(refresh, [...(batches.get(refresh) ?? []), stack]);
   }
   for (const [refresh, batched] of batches) if (batched.length < 2) batches.delete(refresh);
@@ -721,7 +731,7 @@ async function runPlan(dir: string, { label, vars, init, cliConfigFile, key }: R
   const plan = async (): Promise<PlanProducts> => {
     let started = Date.now();
     const planArgs = ["plan", "-input=false", "-json", "-lock=false", `-out=${PLAN_FILE}`];
-    if (options.refresh === false) planArgs.push("-refresh=false");
+    if (!refreshes(options)) planArgs.push("-refresh=false");
     const planned = await terraform(planArgs, planEnv);
     timings.plan = Date.now() - started;
     started = Date.now();
@@ -757,7 +767,7 @@ const CACHE_PRODUCTS = "products.json";
  */
 function planKey(dir: string, initDir: string, vars: Record<string, string>, options: PlanOptions): string {
   const hash = crypto.createHash("sha256");
-  hash.update(JSON.stringify([HARNESS_VERSION, initDir, sortKeys(vars), options.refresh !== false]));
+  hash.update(JSON.stringify([HARNESS_VERSION, initDir, sortKeys(vars), refreshes(options)]));
   for (const file of filesUnder(dir)) {
     hash.update(`\0${file}\0`);
     hash.update(fs.readFileSync(path.join(dir, file)));
