@@ -231,7 +231,8 @@ function writeSynthesized(cdkTfJson: string, name: string): string {
  * `backend` or `cloud` settings of `terraformBlock` (no provider to install: the plans check the rest), and
  * returns what init printed, whether it succeeded or not. Init checks the settings against the backend's
  * schema (`terraform validate` does not look at them), then reaches the backend: a local one initializes, a
- * cloud or S3 one then fails here for want of a network or credentials.
+ * cloud or S3 one then fails. Hermetic on any machine: no credentials (AWS's files pointed at nothing) and
+ * no network (every request through a proxy that refuses it), so that no test ever reaches a real service.
  */
 export async function initBackend(terraformBlock: { backend?: unknown; cloud?: unknown }, name = "backend"): Promise<{ initialized: boolean; output: string }> {
   terraformVersion();
@@ -239,7 +240,17 @@ export async function initBackend(terraformBlock: { backend?: unknown; cloud?: u
   plannedDirs.add(dir);
   const { backend, cloud } = terraformBlock;
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend, cloud } }));
-  return runTerraform(["init", "-input=false", "-no-color"], dir, terraformEnv(writeCliConfig()), { label: name, secrets: [] }).then(
+  const nowhere = "http://127.0.0.1:9"; // the discard port, closed on any usual machine: a request fails at once
+  const env = {
+    ...terraformEnv(writeCliConfig()),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "no-credentials"),
+    AWS_CONFIG_FILE: path.join(dir, "no-config"),
+    HTTPS_PROXY: nowhere,
+    HTTP_PROXY: nowhere,
+    NO_PROXY: "",
+    no_proxy: "",
+  };
+  return runTerraform(["init", "-input=false", "-no-color"], dir, env, { label: name, secrets: [] }).then(
     ({ stdout, stderr }) => ({ initialized: true, output: stdout + stderr }),
     (error: Error) => ({ initialized: false, output: error.message }),
   );
