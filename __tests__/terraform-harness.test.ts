@@ -23,6 +23,7 @@ import {
   whereTextAppears,
 } from "./support/terraform";
 import { BATCH_ROOT_FILE, batchRefusal } from "./support/plan-batch";
+import { hclStack } from "./support/plan-hcl";
 
 jest.setTimeout(300_000);
 
@@ -62,6 +63,40 @@ function tinyStack(edit: (stack: any) => void = () => undefined): any {
   edit(stack);
   return stack;
 }
+
+/** The tiny stack as a reviewer writes Terraform, in HCL, without its S3 backend (a plan's JSON shows none). */
+const TINY_HCL = `terraform {
+  required_providers {
+    aws = { source = "aws", version = "5.100.0" }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { ManagedBy = "fargate-as-code", Stack = "harness" }
+  }
+}
+
+variable "secret_value" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+  nullable  = false
+}
+
+resource "aws_cloudwatch_log_group" "logs" {
+  name              = "/harness/web"
+  retention_in_days = 30
+}
+
+resource "aws_ssm_parameter" "secret" {
+  name             = "/harness/PASSWORD"
+  type             = "SecureString"
+  value_wo         = var.secret_value
+  value_wo_version = 1
+}
+`;
 
 /** The stack's JSON as the harness's tests write it: one text per stack, so that equal stacks share a plan. */
 const asText = (stack: any) => JSON.stringify(stack, null, 2);
@@ -234,12 +269,14 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
       // Anew, but the tiny stack's: the run's plan cache holds its plan alone, made above. The batch's cuts are
       // kept out of the cache, where they would serve as the plans alone.
       Promise.all(toPlan.map(({ stack, ...options }) => planSynthesized(stack, { ...options, planAnew: options.name !== "tiny" }))),
-      planStacks(toPlan.map((options) => ({ ...options, planAnew: true }))),
+      // With the tiny stack's HCL twin, which no test plans alone: its JSON twin's plan alone is its proof.
+      planStacks([...toPlan, { stack: hclStack({ "main.tf": TINY_HCL }), name: "tiny-hcl", vars: { secret_value: CANARY } }].map((options) => ({ ...options, planAnew: true }))),
     ]);
     toPlan.forEach(({ name }, index) => {
       alone[name] = aloneList[index];
       batched[name] = batchList[index];
     });
+    batched["tiny-hcl"] = batchList[toPlan.length];
   });
   // relevant_attributes come in no fixed order (two plans of one stack alone differ too), and a batch's may
   // hold more: what the root's re-exports of the stack's outputs read.
@@ -251,6 +288,22 @@ describe("several stacks in one Terraform run, each cut out as if planned alone"
     expect(withoutRunDetails(batched[name].plan)).toEqual(withoutRunDetails(alone[name].plan));
     expect(relevantAttributes(batched[name].plan)).toEqual(expect.arrayContaining(relevantAttributes(alone[name].plan)));
     expect(JSON.parse(batched[name].planJsonText)).toEqual(batched[name].plan);
+  });
+
+  test("an HCL stack keeps its provider blocks in its module, the offline settings written into them; its cut is the plan of its JSON twin alone", () => {
+    // But for JSON syntax, which shows a template's text as its constant value too: HCL's shows none.
+    const asHcl = (plan: any) => JSON.parse(JSON.stringify(plan), (key, value) => (key === "constant_value" && /\$\{/.test(value) ? undefined : value));
+    expect(withoutRunDetails(batched["tiny-hcl"].plan)).toEqual(withoutRunDetails(asHcl(alone.tiny.plan)));
+    expect(relevantAttributes(batched["tiny-hcl"].plan)).toEqual(expect.arrayContaining(relevantAttributes(alone.tiny.plan)));
+    const { dir } = batched["tiny-hcl"];
+    const root = JSON.parse(fs.readFileSync(path.join(dir, BATCH_ROOT_FILE), "utf8"));
+    expect(root.module.stack_3).toEqual({ source: "./stack_3", secret_value: "${var.stack_3__secret_value}" });
+    expect(root.variable.stack_3__secret_value).toEqual({ type: "string", sensitive: true, ephemeral: true, nullable: false });
+    expect(fs.readdirSync(path.join(dir, "stack_3"))).toEqual(["main.tf"]);
+    expect(fs.readFileSync(path.join(dir, "stack_3", "main.tf"), "utf8")).toContain('provider "aws" {\n  access_key = "mock"\n');
+    // As an override file beside it, the settings would make Terraform warn that the block is an empty proxy one.
+    expect(planDiagnostics(batched["tiny-hcl"])).toEqual([]);
+    expect(whereTextAppears(batched["tiny-hcl"], CANARY)).toEqual([]);
   });
 
   test("the cut renames what the batch prefixed: outputs, variables, provider keys, moved and orphaned resources", () => {
@@ -362,7 +415,7 @@ test("a batch that fails is planned stack by stack: the error is the failing sta
   if (dir?.startsWith(os.tmpdir())) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("a stack whose aws provider settings hold expressions, or with import blocks, is planned alone", () => {
+test("a stack whose aws provider settings hold expressions, with import blocks, or in HCL the batch cannot read, is planned alone", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-refusal-"));
   try {
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tinyStack()));
@@ -371,6 +424,26 @@ test("a stack whose aws provider settings hold expressions, or with import block
     expect(batchRefusal(dir)).toBe("its aws provider settings hold expressions");
     fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(tinyStack((stack) => (stack.import = [{ to: "aws_cloudwatch_log_group.logs", id: "/harness/web" }]))));
     expect(batchRefusal(dir)).toBe("it has import blocks, which only a root module may have");
+    // HCL joins a batch only as far as its variables and outputs can be read.
+    fs.rmSync(path.join(dir, "cdk.tf.json"));
+    fs.writeFileSync(path.join(dir, "main.tf"), TINY_HCL);
+    expect(batchRefusal(dir)).toBeUndefined();
+    fs.writeFileSync(path.join(dir, "main.tf"), TINY_HCL.replace("  required_providers {", '  backend "s3" {}\n  required_providers {'));
+    expect(batchRefusal(dir)).toBe("its terraform block has a backend or cloud block, which a child module's would not apply");
+    fs.writeFileSync(path.join(dir, "main.tf"), TINY_HCL.replace("  nullable  = false", '  default   = "x"'));
+    expect(batchRefusal(dir)).toBe(`its variable "secret_value" has a default, which a batch's plan would not show`);
+    fs.writeFileSync(path.join(dir, "main.tf"), TINY_HCL.replace("  type      = string", "  type = object({\n    name = string\n  })"));
+    expect(batchRefusal(dir)).toBe(`its variable "secret_value"'s type spans several lines`);
+    fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\noutput "token" {\n  value     = var.secret_value\n  ephemeral = true\n}\n`);
+    expect(batchRefusal(dir)).toBe(`its output "token" is ephemeral, which a root module cannot re-export`);
+    fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\nmodule "child" {\n  source = "./child"\n}\n`);
+    expect(batchRefusal(dir)).toBe("its HCL has a module block, which a batch's module cannot have");
+    fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\nvariable "unused" {}\nprovider "aws" { alias = "east" }\n`);
+    expect(batchRefusal(dir)).toBe('main.tf: the provider block at line 34 is written on one line, which the batch does not edit');
+    fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\nvariable "unused" {}\nlocals {\n  policy = <<EOF\n{\n}\nEOF\n}\n`);
+    expect(batchRefusal(dir)).toBe("main.tf has heredocs or block comments, which the batch's reader does not read");
+    fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\nvariable "unused" {}\nprovider "aws" {}\n`);
+    expect(batchRefusal(dir)).toBeUndefined();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -24,15 +24,22 @@
  * equals the plan of the same stack alone (terraform-harness.test.ts), but for `relevant_attributes`,
  * which may list more: the attributes the root's re-exported outputs read (nothing here reads them).
  *
+ * A stack written in HCL (the reviewer's own Terraform) keeps its provider blocks, which a batch does not take
+ * out of HCL: its module configures its own providers, the offline settings written into its default one as
+ * the override of its plan alone merges them, and its variables and outputs are read from its HCL (readHcl).
+ * Such a module cannot share a provider configuration, but saves its plan and show their fixed cost.
+ *
  * A stack is planned alone instead (batchRefusal) when its provider blocks hold expressions (a stack-
- * specific value could not be shared) or are written in HCL (they could not be taken out), or when it has
- * import blocks or module calls (root-only, or needing an init of their own).
+ * specific value could not be shared), when it has import blocks or module calls (root-only, or needing an
+ * init of their own), or when it is HCL that readHcl does not read.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { asArray, readConfigFiles, sortKeys } from "./terraform-json";
 
 export const BATCH_ROOT_FILE = "batch.tf.json";
+/** The offline default aws provider of an HCL stack that declares none (its plan alone gets one from its override). */
+const HCL_OFFLINE_PROVIDER_FILE = "zz_batch_offline_provider.tf";
 const AWS = "aws";
 const STATE_AWS_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]';
 
@@ -67,7 +74,11 @@ export interface BatchLayout {
 
 /** Why a stack dir cannot join a batch (it is then planned alone), or undefined. */
 export function batchRefusal(dir: string): string | undefined {
-  if (fs.readdirSync(dir).some((file) => file.endsWith(".tf"))) return "it is written in HCL, whose provider blocks a batch cannot move";
+  if (isHcl(dir)) {
+    if (readConfigFiles(dir).size > 0) return "it mixes HCL and JSON";
+    const read = readHcl(dir);
+    return typeof read === "string" ? read : undefined;
+  }
   for (const json of readConfigFiles(dir).values()) {
     if (json.module && Object.keys(json.module).length > 0) return "it calls modules";
     if (json.import) return "it has import blocks, which only a root module may have";
@@ -76,6 +87,91 @@ export function batchRefusal(dir: string): string | undefined {
     }
   }
   return undefined;
+}
+
+function isHcl(dir: string): boolean {
+  return fs.readdirSync(dir).some((file) => file.endsWith(".tf"));
+}
+
+interface HclDeclarations {
+  variables: Record<string, { type?: string; sensitive?: boolean; ephemeral?: boolean; nullable?: boolean }>;
+  outputs: Record<string, { sensitive?: boolean }>;
+}
+
+/**
+ * The variables and outputs of an HCL stack, read from its `.tf` files as `terraform fmt` writes them (each
+ * top-level block closed by a `}` alone at the start of a line, each argument on a line of its own), or why
+ * a batch cannot take it. It reads only what the root module needs to pass values and re-export outputs, and
+ * refuses what it does not read, so that such a stack is planned alone rather than planned wrong:
+ * - a `terraform` block with a backend or cloud block (a child module's would not apply) or requiring a
+ *   provider other than aws (the shared init has no other), module calls or import blocks;
+ * - a variable with a default (the plan of the stack alone shows its value, a batch's root would not);
+ * - a type written over several lines, or an ephemeral output (a root module cannot re-export one);
+ * - heredocs and block comments, whose lines could look like a block's end, and a provider block with
+ *   settings on one line (layOutHclMember writes the offline settings into it).
+ */
+function readHcl(dir: string): HclDeclarations | string {
+  const declared: HclDeclarations = { variables: {}, outputs: {} };
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(".tf")).sort()) {
+    const text = fs.readFileSync(path.join(dir, file), "utf8");
+    if (/<<|\/\*/.test(text)) return `${file} has heredocs or block comments, which the batch's reader does not read`;
+    const lines = text.split("\n");
+    for (let index = 0; index < lines.length; index++) {
+      const header = /^(\w+)\b(?:\s+"([^"]*)")?/.exec(lines[index]);
+      if (!header) continue;
+      const [, kind, name] = header;
+      if (["module", "import"].includes(kind)) return `its HCL has a ${kind} block, which a batch's module cannot have`;
+      const end = blockEnd(lines, index);
+      if (end < 0) return `${file}: the ${kind} block at line ${index + 1} does not end with a "}" at the start of a line`;
+      if (kind === "provider" && end === index && !/\{\s*\}\s*$/.test(lines[index])) {
+        return `${file}: the provider block at line ${index + 1} is written on one line, which the batch does not edit`;
+      }
+      const body = lines.slice(index + 1, end);
+      index = end;
+      if (kind === "terraform") {
+        if (body.some((line) => /^\s*(backend|cloud)\b/.test(line))) return "its terraform block has a backend or cloud block, which a child module's would not apply";
+        const providers = body.map((line) => /^\s*(\w+)\s*=\s*\{/.exec(line)?.[1]).filter((name) => name !== undefined);
+        if (providers.some((name) => name !== AWS)) return `its terraform block requires providers other than aws (${providers.join(", ")})`;
+      }
+      if (kind !== "variable" && kind !== "output") continue;
+      const attributes = new Map<string, string>();
+      for (const line of body) {
+        const argument = /^\s*(type|default|sensitive|ephemeral|nullable)\s*=\s*(.*?)\s*(#.*)?$/.exec(line);
+        if (argument) attributes.set(argument[1], argument[2]);
+      }
+      if (kind === "variable") {
+        if (attributes.has("default")) return `its variable "${name}" has a default, which a batch's plan would not show`;
+        const type = attributes.get("type");
+        if (type !== undefined && !balanced(type)) return `its variable "${name}"'s type spans several lines`;
+        declared.variables[name] = {
+          ...(type !== undefined ? { type } : {}),
+          ...flags(attributes, ["sensitive", "ephemeral", "nullable"]),
+        };
+      } else {
+        if (attributes.get("ephemeral") === "true") return `its output "${name}" is ephemeral, which a root module cannot re-export`;
+        declared.outputs[name] = flags(attributes, ["sensitive"]);
+      }
+    }
+  }
+  return declared;
+}
+
+/** The line that ends the top-level block starting at `start`: itself when it opens and closes there. */
+function blockEnd(lines: string[], start: number): number {
+  return balanced(lines[start]) ? start : lines.findIndex((line, at) => at > start && line.startsWith("}"));
+}
+
+function balanced(expression: string): boolean {
+  let depth = 0;
+  for (const char of expression) {
+    depth += "([{".includes(char) ? 1 : ")]}".includes(char) ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+function flags(attributes: Map<string, string>, names: string[]): Record<string, boolean> {
+  return Object.fromEntries(names.filter((name) => ["true", "false"].includes(attributes.get(name) ?? "")).map((name) => [name, attributes.get(name) === "true"]));
 }
 
 /**
@@ -95,56 +191,12 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
 
   for (const member of members) {
     const memberDir = path.join(batchDir, member.key);
-    const files = readConfigFiles(memberDir);
     const layout: MemberLayout = { key: member.key, providers: new Map(), variables: new Map(), outputs: new Map() };
-    const providerSettings = new Map<string, Record<string, unknown>>([[AWS, {}]]); // an undeclared default one is offline too
-    const declaredVariables: Record<string, any> = {};
-    const declaredOutputs: Record<string, any> = {};
-
-    let requirements: any;
-    for (const json of files.values()) {
-      for (const block of asArray(json.terraform)) {
-        delete block.backend;
-        delete block.cloud;
-        for (const providers of asArray(block.required_providers)) {
-          Object.assign(requiredProviders, providers);
-          if (providers[AWS]) requirements = providers;
-        }
-      }
-      for (const provider of asArray(json.provider?.[AWS])) {
-        const { alias, ...settings } = provider;
-        providerSettings.set(alias ? `${AWS}.${alias}` : AWS, settings);
-      }
-      if (json.provider) {
-        delete json.provider[AWS];
-        if (Object.keys(json.provider).length === 0) delete json.provider;
-      }
-      Object.assign(declaredVariables, json.variable ?? {});
-      Object.assign(declaredOutputs, json.output ?? {});
-    }
-    const aliases = [...providerSettings.keys()].filter((key) => key !== AWS);
-    if (aliases.length > 0) {
-      if (!requirements) throw new Error(`${member.key}: uses aws provider aliases without requiring the aws provider`);
-      requirements[AWS] = { ...requirements[AWS], configuration_aliases: aliases };
-    }
-    for (const [file, json] of files) fs.writeFileSync(path.join(memberDir, file), JSON.stringify(json, null, 2));
-
-    const providerMap: Record<string, string> = {};
-    for (const [memberKey, settings] of providerSettings) {
-      const configuration = sortKeys({ ...settings, ...offline });
-      const identity = JSON.stringify(configuration);
-      // Shared across stacks; within a stack, two providers with the same settings (its aws provider and its
-      // us_east_1 alias, in us-east-1) each need their own, or the cut could not tell their resources apart.
-      const sameSettings = rootAliasesOf.get(identity) ?? [];
-      let rootAlias = sameSettings.find((alias) => !layout.providers.has(`${AWS}.${alias}`));
-      if (!rootAlias) {
-        rootAlias = `stack_config_${rootProviders.length + 1}`;
-        rootAliasesOf.set(identity, [...sameSettings, rootAlias]);
-        rootProviders.push({ ...configuration, alias: rootAlias });
-      }
-      providerMap[memberKey] = `${AWS}.${rootAlias}`;
-      layout.providers.set(`${AWS}.${rootAlias}`, memberKey);
-    }
+    const hcl = isHcl(memberDir) ? readHcl(memberDir) : undefined;
+    if (typeof hcl === "string") throw new Error(`${member.key}: ${hcl}`);
+    const { declaredVariables, declaredOutputs, providerMap } = hcl
+      ? layOutHclMember(memberDir, hcl, offline)
+      : layOutJsonMember(memberDir, layout, requiredProviders, offline, rootProviders, rootAliasesOf);
 
     const inputs: Record<string, string> = {};
     for (const [name, value] of Object.entries(member.vars)) {
@@ -161,7 +213,7 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
       rootOutputs[rootName] = { value: `\${module.${member.key}.${name}}`, ...(declared?.sensitive ? { sensitive: true } : {}) };
       layout.outputs.set(rootName, name);
     }
-    moduleCalls[member.key] = { source: `./${member.key}`, providers: providerMap, ...inputs };
+    moduleCalls[member.key] = { source: `./${member.key}`, ...(Object.keys(providerMap).length > 0 ? { providers: providerMap } : {}), ...inputs };
     layouts.push(layout);
   }
 
@@ -182,6 +234,106 @@ export function layOutBatch(batchDir: string, members: BatchMember[], offline: R
   const withState = members.filter((member) => member.priorState !== undefined);
   const priorState = withState.length > 0 ? JSON.stringify(joinStates(withState, layouts), null, 2) : undefined;
   return { members: layouts, requiredProviders, vars, priorState };
+}
+
+/**
+ * A synthesized stack's module: its backend and aws provider blocks taken out (the root's local state and
+ * offline providers apply), each of its aws providers given the root configuration with its settings.
+ */
+function layOutJsonMember(
+  memberDir: string,
+  layout: MemberLayout,
+  requiredProviders: Record<string, any>,
+  offline: Record<string, unknown>,
+  rootProviders: any[],
+  rootAliasesOf: Map<string, string[]>,
+): MemberDeclarations {
+  const files = readConfigFiles(memberDir);
+  const providerSettings = new Map<string, Record<string, unknown>>([[AWS, {}]]); // an undeclared default one is offline too
+  const declaredVariables: Record<string, any> = {};
+  const declaredOutputs: Record<string, any> = {};
+  let requirements: any;
+  for (const json of files.values()) {
+    for (const block of asArray(json.terraform)) {
+      delete block.backend;
+      delete block.cloud;
+      for (const providers of asArray(block.required_providers)) {
+        Object.assign(requiredProviders, providers);
+        if (providers[AWS]) requirements = providers;
+      }
+    }
+    for (const provider of asArray(json.provider?.[AWS])) {
+      const { alias, ...settings } = provider;
+      providerSettings.set(alias ? `${AWS}.${alias}` : AWS, settings);
+    }
+    if (json.provider) {
+      delete json.provider[AWS];
+      if (Object.keys(json.provider).length === 0) delete json.provider;
+    }
+    Object.assign(declaredVariables, json.variable ?? {});
+    Object.assign(declaredOutputs, json.output ?? {});
+  }
+  const aliases = [...providerSettings.keys()].filter((key) => key !== AWS);
+  if (aliases.length > 0) {
+    if (!requirements) throw new Error(`${layout.key}: uses aws provider aliases without requiring the aws provider`);
+    requirements[AWS] = { ...requirements[AWS], configuration_aliases: aliases };
+  }
+  for (const [file, json] of files) fs.writeFileSync(path.join(memberDir, file), JSON.stringify(json, null, 2));
+
+  const providerMap: Record<string, string> = {};
+  for (const [memberKey, settings] of providerSettings) {
+    const configuration = sortKeys({ ...settings, ...offline });
+    const identity = JSON.stringify(configuration);
+    // Shared across stacks; within a stack, two providers with the same settings (its aws provider and its
+    // us_east_1 alias, in us-east-1) each need their own, or the cut could not tell their resources apart.
+    const sameSettings = rootAliasesOf.get(identity) ?? [];
+    let rootAlias = sameSettings.find((alias) => !layout.providers.has(`${AWS}.${alias}`));
+    if (!rootAlias) {
+      rootAlias = `stack_config_${rootProviders.length + 1}`;
+      rootAliasesOf.set(identity, [...sameSettings, rootAlias]);
+      rootProviders.push({ ...configuration, alias: rootAlias });
+    }
+    providerMap[memberKey] = `${AWS}.${rootAlias}`;
+    layout.providers.set(`${AWS}.${rootAlias}`, memberKey);
+  }
+  return { declaredVariables, declaredOutputs, providerMap };
+}
+
+/**
+ * An HCL stack's module: its providers configured in it, the offline settings written into its default aws
+ * provider block (or a block of their own when it has none), as the override of its plan alone merges them.
+ * Not as an override file: in a child module, Terraform would then take the block for an empty proxy one,
+ * and warn that it is redundant.
+ */
+function layOutHclMember(memberDir: string, hcl: HclDeclarations, offline: Record<string, unknown>): MemberDeclarations {
+  const settings = Object.entries(offline).map(([name, value]) => `  ${name} = ${JSON.stringify(value)}`);
+  const overridden = new RegExp(`^\\s*(${Object.keys(offline).join("|")})\\s*=`);
+  let hasDefault = false;
+  for (const file of fs.readdirSync(memberDir).filter((name) => name.endsWith(".tf"))) {
+    const lines = fs.readFileSync(path.join(memberDir, file), "utf8").split("\n");
+    const edited: string[] = [];
+    for (let index = 0; index < lines.length; index++) {
+      const end = /^provider\s+"aws"\s*\{/.test(lines[index]) ? blockEnd(lines, index) : -1;
+      const body = lines.slice(index + 1, end);
+      if (end < 0 || body.some((line) => /^\s*alias\s*=/.test(line))) {
+        edited.push(lines[index]);
+        continue;
+      }
+      hasDefault = true;
+      edited.push('provider "aws" {', ...settings, ...body.filter((line) => !overridden.test(line)), "}");
+      index = end;
+    }
+    fs.writeFileSync(path.join(memberDir, file), edited.join("\n"));
+  }
+  if (!hasDefault) fs.writeFileSync(path.join(memberDir, HCL_OFFLINE_PROVIDER_FILE), `provider "aws" {\n${settings.join("\n")}\n}\n`);
+  return { declaredVariables: hcl.variables, declaredOutputs: hcl.outputs, providerMap: {} };
+}
+
+interface MemberDeclarations {
+  declaredVariables: Record<string, any>;
+  declaredOutputs: Record<string, any>;
+  /** The module call's `providers`: the stack's provider key to the root's. */
+  providerMap: Record<string, string>;
 }
 
 /** The members' states as one: each resource moved into its member's module, on the root provider it is given. */

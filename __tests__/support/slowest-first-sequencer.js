@@ -10,7 +10,7 @@ const fs = require("fs");
 const path = require("path");
 const Sequencer = require("@jest/test-sequencer").default;
 
-const PLANS = /from "\.\/support\/(terraform|plan-hcl|prior-state)"/;
+const PLANS = /from "\.\/support\/(terraform|prior-state)"/;
 const PLANNING_FILE_MS = 60_000;
 const OTHER_FILE_MS = 1_000;
 

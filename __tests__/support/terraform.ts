@@ -99,7 +99,7 @@ const LOCAL_STATE = "terraform.tfstate";
 const MIN_VERSION = [1, 11, 0]; // ephemeral variables (1.10) and write-only attributes (1.11)
 const HARNESS_VERSION = "1";
 const SHARED_ROOT = path.join(os.tmpdir(), "fargate-tf-shared");
-const PLAN_DIR_PREFIX = "fargate-tf-plan-";
+export const PLAN_DIR_PREFIX = "fargate-tf-plan-";
 const STALE_PLAN_DIR_MS = 6 * 3600_000;
 const INIT_TIMEOUT_MS = 20 * 60_000;
 const COMMAND_TIMEOUT_MS = 10 * 60_000;
@@ -649,7 +649,7 @@ function publishCut(key: string | undefined, member: PlannedStack): void {
 
 /** A stack for planStacks: its source as planStack or planSynthesized take it, and its own options. */
 export interface StackToPlan extends PlanOptions {
-  /** A synthesized stack dir, a `Testing.fullSynth` outdir holding one stack, or `Testing.synth`'s JSON. */
+  /** A synthesized stack dir, a `Testing.fullSynth` outdir holding one stack, `Testing.synth`'s JSON, or a dir of HCL files. */
   stack: string;
 }
 
@@ -1170,7 +1170,7 @@ function synthesizedStackDir(dir: string): string {
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`planSynthesized: expected Terraform JSON or a synthesized outdir, got "${dir.slice(0, 80)}"`);
   }
-  if (fs.existsSync(path.join(dir, "cdk.tf.json"))) return dir;
+  if (fs.existsSync(path.join(dir, "cdk.tf.json")) || fs.readdirSync(dir).some((file) => file.endsWith(".tf"))) return dir;
   const stacks = path.join(dir, "stacks");
   const names = fs.existsSync(stacks) ? fs.readdirSync(stacks) : [];
   if (names.length !== 1) throw new Error(`planSynthesized: expected one stack under ${stacks}, found ${names.length}`);
