@@ -24,6 +24,8 @@ import {
 } from "./support/terraform";
 import { BATCH_ROOT_FILE, batchRefusal } from "./support/plan-batch";
 import { hclStack } from "./support/plan-hcl";
+import { stacksToPlan as reviewHclStacks } from "./plans/review-hcl";
+import { stacksToPlan as hardeningCostStacks } from "./plans/review-hardening-cost";
 
 jest.setTimeout(300_000);
 
@@ -444,6 +446,8 @@ test("a stack whose aws provider settings hold expressions, with import blocks, 
     expect(batchRefusal(dir)).toBe("main.tf has heredocs or block comments, which the batch's reader does not read");
     fs.writeFileSync(path.join(dir, "main.tf"), `${TINY_HCL}\nvariable "unused" {}\nprovider "aws" {}\n`);
     expect(batchRefusal(dir)).toBeUndefined();
+    // The review's configurations (ARNs ending in /*, comments, nested blocks) all join it.
+    expect([...reviewHclStacks(), ...hardeningCostStacks()].map(({ stack }) => batchRefusal(stack))).toEqual([undefined, undefined, undefined]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

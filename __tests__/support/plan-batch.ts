@@ -114,7 +114,7 @@ function readHcl(dir: string): HclDeclarations | string {
   const declared: HclDeclarations = { variables: {}, outputs: {} };
   for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(".tf")).sort()) {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
-    if (/<<|\/\*/.test(text)) return `${file} has heredocs or block comments, which the batch's reader does not read`;
+    if (/<<-?\w+\s*$|^\s*\/\*/m.test(text)) return `${file} has heredocs or block comments, which the batch's reader does not read`;
     const lines = text.split("\n");
     for (let index = 0; index < lines.length; index++) {
       const header = /^(\w+)\b(?:\s+"([^"]*)")?/.exec(lines[index]);
