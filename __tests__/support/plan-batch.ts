@@ -89,8 +89,14 @@ export function batchRefusal(dir: string): string | undefined {
   return undefined;
 }
 
-function isHcl(dir: string): boolean {
-  return fs.readdirSync(dir).some((file) => file.endsWith(".tf"));
+/** The HCL files of a stack dir, by name. */
+function hclFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((file) => file.endsWith(".tf")).sort();
+}
+
+/** Whether a stack dir is written in HCL. */
+export function isHcl(dir: string): boolean {
+  return hclFiles(dir).length > 0;
 }
 
 interface HclDeclarations {
@@ -112,7 +118,7 @@ interface HclDeclarations {
  */
 function readHcl(dir: string): HclDeclarations | string {
   const declared: HclDeclarations = { variables: {}, outputs: {} };
-  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith(".tf")).sort()) {
+  for (const file of hclFiles(dir)) {
     const text = fs.readFileSync(path.join(dir, file), "utf8");
     if (/<<-?\w+\s*$|^\s*\/\*/m.test(text)) return `${file} has heredocs or block comments, which the batch's reader does not read`;
     const lines = text.split("\n");
@@ -309,12 +315,12 @@ function layOutHclMember(memberDir: string, hcl: HclDeclarations, offline: Recor
   const settings = Object.entries(offline).map(([name, value]) => `  ${name} = ${JSON.stringify(value)}`);
   const overridden = new RegExp(`^\\s*(${Object.keys(offline).join("|")})\\s*=`);
   let hasDefault = false;
-  for (const file of fs.readdirSync(memberDir).filter((name) => name.endsWith(".tf"))) {
+  for (const file of hclFiles(memberDir)) {
     const lines = fs.readFileSync(path.join(memberDir, file), "utf8").split("\n");
     const edited: string[] = [];
     for (let index = 0; index < lines.length; index++) {
       const end = /^provider\s+"aws"\s*\{/.test(lines[index]) ? blockEnd(lines, index) : -1;
-      const body = lines.slice(index + 1, end);
+      const body = end < 0 ? [] : lines.slice(index + 1, end);
       if (end < 0 || body.some((line) => /^\s*alias\s*=/.test(line))) {
         edited.push(lines[index]);
         continue;

@@ -43,7 +43,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { BatchMember, MemberLayout, batchRefusal, layOutBatch, memberPlan } from "./plan-batch";
+import { BatchMember, MemberLayout, batchRefusal, isHcl, layOutBatch, memberPlan } from "./plan-batch";
 import { asArray, readConfigFiles, sortKeys } from "./terraform-json";
 
 export interface PlanOptions {
@@ -1170,7 +1170,7 @@ function synthesizedStackDir(dir: string): string {
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`planSynthesized: expected Terraform JSON or a synthesized outdir, got "${dir.slice(0, 80)}"`);
   }
-  if (fs.existsSync(path.join(dir, "cdk.tf.json")) || fs.readdirSync(dir).some((file) => file.endsWith(".tf"))) return dir;
+  if (fs.existsSync(path.join(dir, "cdk.tf.json")) || isHcl(dir)) return dir;
   const stacks = path.join(dir, "stacks");
   const names = fs.existsSync(stacks) ? fs.readdirSync(stacks) : [];
   if (names.length !== 1) throw new Error(`planSynthesized: expected one stack under ${stacks}, found ${names.length}`);
